@@ -1,0 +1,55 @@
+"""Where BuildButler keeps its state: the one module that knows the layout of $BUILDBUTLER_HOME.
+
+See docs/architecture.md for who reads and writes each path. Nothing here imports Dagster, so the
+API and the CLI can use it cheaply.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Home:
+    root: Path
+
+    @classmethod
+    def from_env(cls) -> Home:
+        return cls(Path(os.environ.get("BUILDBUTLER_HOME", ".buildbutler")).resolve())
+
+    @property
+    def warehouse(self) -> Path:
+        """The working warehouse: only the sync job opens it."""
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def serving_dir(self) -> Path:
+        return self.root / "serving"
+
+    @property
+    def current_snapshot(self) -> Path:
+        """Stable path (a symlink) of the newest published snapshot, for analysts and the API."""
+        return self.serving_dir / "current.duckdb"
+
+    @property
+    def operational_db(self) -> Path:
+        return self.root / "operational.sqlite"
+
+    @property
+    def secret_key_file(self) -> Path:
+        return self.root / "secret.key"
+
+    @property
+    def dlt_dir(self) -> Path:
+        return self.root / "dlt"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster"
+
+    def ensure(self) -> Home:
+        for path in (self.root, self.serving_dir, self.dlt_dir, self.dagster_home):
+            path.mkdir(parents=True, exist_ok=True)
+        return self
