@@ -1,0 +1,134 @@
+"""The `buildbutler` command (SPEC section 1)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from orchestration.home import Home
+
+
+def _store():
+    from orchestration.store import Store
+
+    return Store(Home.from_env().ensure())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from orchestration.sync import run_sync, summary
+
+    home = Home.from_env().ensure()
+    result = run_sync(home, args.connection, args.full_refresh, show_progress=sys.stderr.isatty())
+    print(summary(home, result, args.connection))
+    return 0 if result.success else 1
+
+
+def cmd_connections(args: argparse.Namespace) -> int:
+    from orchestration.store import ConflictError
+
+    store = _store()
+    if args.action == "add":
+        token = sys.stdin.readline().strip() if args.token_stdin else None
+        try:
+            connection = store.add_connection(args.name, args.url, username=args.username, token=token)
+        except (ConflictError, ValueError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(f"added {connection.name} ({connection.id}) -> {connection.url}")
+    elif args.action == "list":
+        for c in store.list_connections():
+            print(f"{c.id}\t{c.name}\t{c.url}\t{c.last_sync_status}\t{c.last_sync_at or '-'}")
+    elif args.action == "remove":
+        if not store.remove_connection(args.name):
+            print(f"error: no connection {args.name!r}", file=sys.stderr)
+            return 2
+        print(f"removed {args.name}")
+    return 0
+
+
+def cmd_tokens(args: argparse.Namespace) -> int:
+    print(_store().create_api_token(args.role, args.name))
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from ingestion.simulator import serve_forever
+
+    password = sys.stdin.readline().strip() if args.password_stdin else None
+    serve_forever(args.host, args.port, args.scale, args.fault_rate, args.seed, args.username, password)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from orchestration.demo import run_demo
+
+    return run_demo(Home.from_env().ensure(), args.port, args.simulator_port)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="buildbutler", description="Analytics for Jenkins.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="serve the REST API from the published snapshot")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("sync", help="ingest, build the models and publish a snapshot, once")
+    s.add_argument("--connection", help="only this connection (name or id)")
+    s.add_argument("--full-refresh", action="store_true", help="rebuild every model from the raw tables")
+    s.set_defaults(func=cmd_sync)
+
+    s = sub.add_parser("connections", help="the Jenkins controllers to sync")
+    csub = s.add_subparsers(dest="action", required=True)
+    a = csub.add_parser("add")
+    a.add_argument("name")
+    a.add_argument("url")
+    a.add_argument("--username")
+    a.add_argument("--token-stdin", action="store_true", help="read the Jenkins API token from standard input")
+    csub.add_parser("list")
+    r = csub.add_parser("remove")
+    r.add_argument("name")
+    s.set_defaults(func=cmd_connections)
+
+    s = sub.add_parser("tokens", help="API tokens")
+    tsub = s.add_subparsers(dest="action", required=True)
+    c = tsub.add_parser("create", help="print a new API token once")
+    c.add_argument("--role", choices=["viewer", "admin"], required=True)
+    c.add_argument("--name")
+    s.set_defaults(func=cmd_tokens)
+
+    s = sub.add_parser("simulate", help="the bundled Blue Ocean simulator")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8080)
+    s.add_argument("--scale", type=int, default=1)
+    s.add_argument("--fault-rate", type=float, default=0.0)
+    s.add_argument("--seed", type=int, default=7)
+    s.add_argument("--username")
+    s.add_argument("--password-stdin", action="store_true", help="require basic auth with this password")
+    s.set_defaults(func=cmd_simulate)
+
+    s = sub.add_parser("demo", help="simulator + one sync + the API, until Ctrl-C")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--simulator-port", type=int, default=8080)
+    s.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The dbt project (transform/) as Dagster sees it, and how its commands are built.
+
+`DbtProject` needs an absolute path (a relative one fails at run time) and a manifest before the
+definitions load; `ensure_manifest` runs `dbt parse` when the manifest is missing or older than
+the project's files, so a fresh clone works without a packaging step.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+from orchestration.home import Home
+
+TRANSFORM_DIR = Path(__file__).resolve().parents[1] / "transform"
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+
+
+def dbt_env(home: Home) -> dict[str, str]:
+    """The environment every dbt call gets: the warehouse path is absolute, whatever the cwd."""
+    return {**os.environ, "BUILDBUTLER_WAREHOUSE": str(home.warehouse)}
+
+
+def build_args(full_refresh: bool = False) -> list[str]:
+    args = ["build"]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args
+
+
+def _newest_source_mtime() -> float:
+    newest = 0.0
+    for name in PROJECT_FILES:
+        path = TRANSFORM_DIR / name
+        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        newest = max([newest, *(f.stat().st_mtime for f in files if f.is_file())])
+    return newest
+
+
+def ensure_manifest(project: DbtProject) -> Path:
+    manifest = Path(project.manifest_path)
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
+        subprocess.run(
+            [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(TRANSFORM_DIR), "--profiles-dir", str(TRANSFORM_DIR)],
+            env=dbt_env(Home.from_env()),
+            check=True,
+            cwd=TRANSFORM_DIR,
+        )
+    return manifest
+
+
+dbt_project = DbtProject(project_dir=TRANSFORM_DIR, profiles_dir=TRANSFORM_DIR)

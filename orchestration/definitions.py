@@ -1,0 +1,20 @@
+"""The one Dagster `Definitions` of BuildButler, loaded by workspace.yaml."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.ingest import blueocean_ingest
+from orchestration.assets.snapshot import serving_snapshot, sync_report
+from orchestration.assets.warehouse import warehouse_models
+from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
+from orchestration.jobs import new_connection_sensor, sync_job, sync_schedule
+
+defs = dg.Definitions(
+    assets=[blueocean_ingest, warehouse_models, serving_snapshot, sync_report],
+    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)},
+    jobs=[sync_job],
+    schedules=[sync_schedule],
+    sensors=[new_connection_sensor],
+)

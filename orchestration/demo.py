@@ -1,0 +1,54 @@
+"""`make demo`: the simulator, one full sync, the API, and the lines to try, until Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from orchestration.home import Home
+
+DEMO_CONNECTION = "demo"
+
+
+def _free_port(preferred: int) -> int:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", preferred))
+            return preferred
+        except OSError:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+
+def run_demo(home: Home, api_port: int, simulator_port: int) -> int:
+    import uvicorn
+
+    from ingestion.simulator import Simulator
+    from orchestration.store import Store
+    from orchestration.sync import run_sync, summary
+
+    simulator = Simulator(seed=7).start(port=_free_port(simulator_port))
+    print(f"Blue Ocean simulator on {simulator.url}")
+    store = Store(home)
+    store.remove_connection(DEMO_CONNECTION)  # the simulator's port may differ from last time
+    store.add_connection(DEMO_CONNECTION, simulator.url)
+    result = run_sync(home, DEMO_CONNECTION, show_progress=True)
+    print(summary(home, result, DEMO_CONNECTION))
+    if not result.success:
+        simulator.stop()
+        return 1
+    token = os.environ.get("BUILDBUTLER_ADMIN_TOKEN") or store.create_api_token("admin", "demo")
+    base = f"http://127.0.0.1:{api_port}"
+    print(
+        f"\nAPI on {base}  (admin token: {token})\n"
+        f"  curl -H 'Authorization: Bearer {token}' {base}/api/v1/jobs\n"
+        f"  curl -H 'Authorization: Bearer {token}' '{base}/api/v1/analytics/metrics?range=30d&group_by=folder'\n"
+        f"  open {base}/schema for the API docs; analysts: duckdb -readonly {home.current_snapshot}\n"
+        "Ctrl-C stops it all.\n",
+        flush=True,
+    )
+    try:
+        uvicorn.run("api.app:create_app", factory=True, host="127.0.0.1", port=api_port, log_level="warning")
+    finally:
+        simulator.stop()
+    return 0
