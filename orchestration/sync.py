@@ -38,8 +38,11 @@ def run_sync(home: Home, connection: str | None = None, full_refresh: bool = Fal
     try:
         with open_instance(home) as instance:
             reap_dead_runs(instance)
+            # On a terminal the progress line speaks; Dagster's own log goes to its event log.
+            run_config = sync_run_config(connection, full_refresh)
+            run_config["loggers"] = {"console": {"config": {"log_level": "WARNING" if show_progress else "INFO"}}}
             return defs.resolve_job_def(SYNC_JOB).execute_in_process(
-                run_config=sync_run_config(connection, full_refresh),
+                run_config=run_config,
                 instance=instance,
                 raise_on_error=False,
                 tags=process_tags(),
@@ -56,7 +59,8 @@ def summary(home: Home, result, connection: str | None = None) -> str:
     connections = [c for c in store.list_connections() if connection in (None, c.name, c.id)]
     parts = []
     for c in connections:
-        parts.append(f"{c.name} {c.last_sync_status}" + (f" ({c.last_sync_error})" if c.last_sync_error else ""))
+        error = (c.last_sync_error or "").strip().splitlines()
+        parts.append(f"{c.name} {c.last_sync_status}" + (f" ({error[0][:200]})" if error else ""))
     materialized = [e.asset_key.path for e in result.get_asset_materialization_events()] if result else []
     models = sum(1 for key in materialized if key[0] not in ("blueocean", "serving_snapshot", "sync_report"))
     published = ["serving_snapshot"] in materialized

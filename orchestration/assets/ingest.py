@@ -5,7 +5,6 @@ advance its own state and does not stop the others. The asset still materializes
 when some connections failed; `sync_report` then fails the run visibly after publishing.
 """
 
-from __future__ import annotations
 
 import tempfile
 from collections import Counter
@@ -42,6 +41,17 @@ def selected_connections(store: Store, wanted: str | None) -> list[Connection]:
     if connection is None:
         raise dg.Failure(f"no connection named {wanted!r}")
     return [connection]
+
+
+def describe_failure(error: BaseException) -> str:
+    """The innermost cause in one line: dlt wraps the real error (HTTP, parsing) two levels deep."""
+    for _ in range(10):  # bounded: a chain could loop
+        inner = error.__cause__ or getattr(error, "exception", None)
+        if not isinstance(inner, BaseException) or inner is error:
+            break
+        error = inner
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}"[:500]
 
 
 def sync_connection(home: Home, store: Store, connection: Connection, config: SyncConfig) -> Counter:
@@ -82,7 +92,7 @@ def blueocean_ingest(context: dg.AssetExecutionContext, config: SyncConfig):
         try:
             rows = sync_connection(home, store, connection, config)
         except Exception as error:  # noqa: BLE001 - one controller must not stop the others
-            message = f"{type(error).__name__}: {error}"[:2000]
+            message = describe_failure(error)
             failed[connection.name] = message
             store.record_sync_end(connection.name, "failed", message, {})
             context.log.error(f"connection {connection.name} failed: {message}")

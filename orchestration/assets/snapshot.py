@@ -1,6 +1,5 @@
 """Publishing the serving snapshot, and the step that reports failed connections."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """The dbt models of transform/ as Dagster assets; dbt tests become asset checks."""
 
-from __future__ import annotations
 
 import os
 

@@ -35,11 +35,11 @@ def test_job_schedule_sensor_and_lineage(monkeypatch):
 
     graph = defs.resolve_asset_graph()
     key = dg.AssetKey
-    assert key(["blueocean", "runs"]) in graph.get(key(["stg_blueocean__runs"])).parent_keys
+    assert key(["blueocean", "runs"]) in graph.get(key(["staging", "stg_blueocean__runs"])).parent_keys
     assert key(["blueocean", "jobs"]) in graph.get(key(["blueocean", "runs"])).parent_keys
     assert key(["blueocean", "runs"]) in graph.get(key(["blueocean", "nodes"])).parent_keys
     upstream_of_snapshot = graph.get(key("serving_snapshot")).parent_keys
-    assert {key(["fct_builds"]), key(["dim_jobs"])} <= upstream_of_snapshot
+    assert {key(["marts", "fct_builds"]), key(["marts", "dim_jobs"])} <= upstream_of_snapshot
     # every raw table reaches the published snapshot
     for raw in ("jobs", "runs", "nodes", "steps", "run_logs"):
         downstream = dg.AssetSelection.assets(key(["blueocean", raw])).downstream().resolve(graph)

@@ -1,0 +1,91 @@
+"""The Litestar application: `create_app(home)`, and a module-level `app` for `uvicorn api.app:app`.
+
+Environment (read when the app is created): BUILDBUTLER_HOME, BUILDBUTLER_ADMIN_TOKEN,
+BUILDBUTLER_RATE_LIMIT. The operational store is opened at startup, not at import, so importing this
+module creates no files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, OpenAPIMediaType, Schema, SecurityScheme
+
+from api.auth import BearerAuthMiddleware
+from api.controllers.analytics import AnalyticsController
+from api.controllers.builds import BuildsController
+from api.controllers.connections import ConnectionsController
+from api.controllers.health import health
+from api.controllers.jobs import JobsController
+from api.dashboard import dashboard_router
+from api.errors import EXCEPTION_HANDLERS
+from api.ratelimit import per_minute_from_env, rate_limit_guard
+from api.snapshot import SnapshotReader
+from orchestration.home import Home
+from orchestration.store import Store
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_app(home: Home | None = None) -> Litestar:
+    home = home or Home.from_env()
+    snapshot = SnapshotReader(home.current_snapshot)
+    per_minute = per_minute_from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.store = Store(home)
+        try:
+            yield
+        finally:
+            snapshot.close()
+
+    def provide_store(state: State) -> Store:
+        return state.store
+
+    api_v1 = Router(
+        path="/api/v1",
+        route_handlers=[JobsController, BuildsController, AnalyticsController, ConnectionsController],
+        middleware=[DefineMiddleware(BearerAuthMiddleware, admin_token=os.environ.get("BUILDBUTLER_ADMIN_TOKEN"))],
+        guards=[rate_limit_guard(per_minute)] if per_minute else [],
+        security=[{"bearer": []}],
+        dependencies={"store": Provide(provide_store, sync_to_thread=False)},
+    )
+    app = Litestar(
+        route_handlers=[health, api_v1, dashboard_router],  # the dashboard: `/` and `/dashboard/...`, open
+        dependencies={"snapshot": Provide(lambda: snapshot, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=OpenAPIConfig(
+            title="BuildButler API",
+            version="1.0.0",
+            description="Jenkins analytics. Every /api/v1 route needs `Authorization: Bearer <token>`.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin()],
+            components=Components(security_schemes={
+                "bearer": SecurityScheme(type="http", scheme="bearer", description="An API token"),
+            }),
+        ),
+    )
+    document_export_formats(app)
+    return app
+
+
+def document_export_formats(app: Litestar) -> None:
+    """Litestar documents one media type per response; the export answers in three (csv, json, png)."""
+    responses = app.openapi_schema.paths["/api/v1/analytics/export"].get.responses
+    content = responses["200"].content
+    content["text/csv"] = OpenAPIMediaType(schema=Schema(type="string", description="One row per build"))
+    content["image/png"] = OpenAPIMediaType(schema=Schema(type="string", content_media_type="image/png"))
+
+
+app = create_app()

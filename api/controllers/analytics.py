@@ -1,0 +1,88 @@
+"""GET /api/v1/analytics/metrics and /api/v1/analytics/export over a time window (see api.timerange)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import duckdb
+
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+from litestar.response import Stream
+
+from api.chart import render_chart
+from api.errors import error_responses
+from api.export import csv_chunks, json_chunks
+from api.metrics import flat_metrics, grouped_metrics
+from api.parameters import JobFilter, Range, text_filter
+from api.schemas import ExportRow, GroupBy, GroupedMetrics, GroupMeta, Metrics
+from api.snapshot import SnapshotReader
+from api.timerange import iso_z, parse_range
+
+MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "png": "image/png"}  # Litestar adds the charset to text/*
+ExportFormat = Annotated[Literal["csv", "json", "png"], Parameter(description="csv, json (a row per build) or png.")]
+
+
+def _check_job(cur: duckdb.DuckDBPyConnection, job: str | None) -> None:
+    if job is not None and cur.execute("select 1 from snap.marts.dim_jobs where job_id = ?", [job]).fetchone() is None:
+        raise NotFoundException(f"No job with id {job!r}.", extra={"parameter": "job"})
+
+
+def _attachment(start: datetime, end: datetime, extension: str) -> dict[str, str]:
+    stamps = "_".join(iso_z(t).replace("-", "").replace(":", "") for t in (start, end))  # file-name safe
+    return {"Content-Disposition": f'attachment; filename="buildbutler-builds_{stamps}.{extension}"'}
+
+
+class AnalyticsController(Controller):
+    path = "/analytics"
+    tags = ["analytics"]
+
+    @get("/metrics", operation_id="getMetrics", sync_to_thread=True, responses=error_responses(404, 503))
+    def metrics(
+        self,
+        snapshot: NamedDependency[SnapshotReader],
+        range: Range = "7d",  # noqa: A002 - the contract's parameter name
+        job: JobFilter = None,
+        group_by: Annotated[GroupBy | None, Parameter(description="Split by job, folder, label or branch.")] = None,
+    ) -> Metrics | GroupedMetrics:
+        """successRate, avgDuration, p95Duration, avgQueueTime and totalBuilds of the builds started in the window.
+
+        Without `group_by`, one flat object; with it, `{data: [{key, ...}], meta: {group_by, from, to}}`, the
+        groups with the most builds first (`name` is added for `job`).
+        """
+        start, end = parse_range(range)
+        job = text_filter(job)
+        with snapshot.cursor() as cur:
+            _check_job(cur, job)
+            if group_by is None:
+                return flat_metrics(cur, start, end, job)
+            groups = grouped_metrics(cur, group_by, start, end, job)
+        return GroupedMetrics(data=groups, meta=GroupMeta(group_by=group_by, from_=iso_z(start), to=iso_z(end)))
+
+    # The 200 response's csv and png media types are added in api.app.document_export_formats.
+    @get("/export", operation_id="exportBuilds", sync_to_thread=True, responses={
+        200: ResponseSpec(list[ExportRow], description="The builds (json shown; csv has the same columns) or a chart",
+                          generate_examples=False),
+        **error_responses(404, 503),
+    })
+    def export(
+        self,
+        snapshot: NamedDependency[SnapshotReader],
+        format: ExportFormat = "csv",  # noqa: A002 - the contract's parameter name
+        range: Range = "7d",  # noqa: A002
+        job: JobFilter = None,
+    ) -> Response:
+        """The window's builds as a CSV or JSON file, or a PNG chart (builds per day by result, p95 duration)."""
+        start, end = parse_range(range)
+        job = text_filter(job)
+        headers = _attachment(start, end, format)
+        with snapshot.cursor() as cur:
+            _check_job(cur, job)
+            if format == "png":
+                return Response(render_chart(cur, start, end, job), media_type=MEDIA_TYPES["png"], headers=headers)
+        chunks = csv_chunks if format == "csv" else json_chunks
+        return Stream(chunks(snapshot, start, end, job), media_type=MEDIA_TYPES[format], headers=headers)

@@ -1,0 +1,175 @@
+"""Request and response bodies of /api/v1 (msgspec Structs; field names as in the contract).
+
+Data objects are camelCase (`lastBuild`, `queueTime`); `meta` objects keep the contract's snake_case
+(`per_page`, `group_by`). Nullable fields are always present, as `null`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+Result = Literal["SUCCESS", "UNSTABLE", "FAILURE", "ABORTED", "NOT_BUILT"]
+State = Literal["RUNNING", "PAUSED", "FINISHED"]
+GroupBy = Literal["job", "folder", "label", "branch"]
+SyncStatus = Literal["never", "running", "success", "failed"]
+
+
+class CamelStruct(msgspec.Struct, rename="camel"):
+    pass
+
+
+class PageMeta(msgspec.Struct):
+    page: int
+    per_page: int
+    total: int
+
+
+class Job(CamelStruct):
+    id: str
+    name: str
+    instance: str
+    folder: str
+    last_build: int | None
+    last_result: Result | None
+    success_rate: float | None
+
+
+class JobDetail(Job):
+    full_name: str
+    kind: str | None
+    branch: str | None
+    total_builds: int
+
+
+class JobPage(msgspec.Struct):
+    data: list[Job]
+    meta: PageMeta
+
+
+class Build(CamelStruct):
+    id: str
+    job_id: str
+    number: int
+    state: State
+    result: Result | None
+    duration: int | None
+    queue_time: int | None
+    timestamp: str
+    branch: str | None
+    commit: str | None
+    failure_category: str | None
+
+
+class ParallelBranch(msgspec.Struct):
+    name: str
+    duration: int | None
+    result: Result | None
+
+
+class Stage(msgspec.Struct, omit_defaults=True):
+    name: str
+    duration: int | None
+    result: Result | None
+    # Only present on stages that ran parallel branches, like the contract's example shows plain stages.
+    parallel: list[ParallelBranch] | msgspec.UnsetType = msgspec.UNSET
+
+
+class BuildDetail(Build):
+    stages: list[Stage]
+
+
+class BuildPage(msgspec.Struct):
+    data: list[Build]
+    meta: PageMeta
+
+
+class Metrics(CamelStruct):
+    success_rate: float | None
+    avg_duration: int | None
+    p95_duration: int | None
+    avg_queue_time: float | None
+    total_builds: int
+
+
+class GroupMetrics(Metrics, kw_only=True, omit_defaults=True):
+    key: str | None
+    name: str | msgspec.UnsetType = msgspec.UNSET  # only with group_by=job: the job's name
+
+
+class GroupMeta(msgspec.Struct, rename={"from_": "from"}):
+    group_by: GroupBy
+    from_: str
+    to: str
+
+
+class GroupedMetrics(msgspec.Struct):
+    data: list[GroupMetrics]
+    meta: GroupMeta
+
+
+class ExportRow(CamelStruct):
+    """One build in /analytics/export (csv columns in this order, json objects with these keys)."""
+
+    id: str
+    job_id: str
+    job_name: str
+    folder: str
+    instance: str
+    branch: str | None
+    number: int
+    result: Result | None
+    duration: int | None
+    queue_time: int | None
+    timestamp: str
+    commit: str | None
+    failure_category: str | None
+
+
+class ConnectionIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100, description="Unique; the builds' `instance`")]
+    url: Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern="^[Hh][Tt][Tt][Pp][Ss]?://",
+                                     description="The controller's absolute http(s) URL")]
+    username: str | None = None
+    token: str | None = None  # the Jenkins API token: stored encrypted, never returned
+
+    def __repr__(self) -> str:  # the token must not reach a log line through a repr
+        return f"ConnectionIn(name={self.name!r}, url={self.url!r}, username={self.username!r}, token=<hidden>)"
+
+
+class ConnectionOut(CamelStruct):
+    id: str
+    name: str
+    url: str
+    username: str | None
+    has_token: bool
+    created_at: str
+    last_sync_at: str | None
+    last_sync_status: SyncStatus
+    last_sync_error: str | None
+
+
+class ConnectionList(msgspec.Struct):
+    data: list[ConnectionOut]
+
+
+class ConnectionCheck(msgspec.Struct):
+    ok: bool
+    status: int | None  # the controller's HTTP status, null when it could not be reached
+    message: str
+
+
+class Health(msgspec.Struct):
+    status: Literal["ok"]
+    snapshot: str | None  # file name of the snapshot in service, null before the first publish
+
+
+class ErrorDetail(msgspec.Struct):
+    code: str
+    message: str
+    details: dict[str, object]
+
+
+class ErrorBody(msgspec.Struct):
+    error: ErrorDetail
