@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench clean browser
 
 install: $(STAMP)
 
@@ -20,11 +20,17 @@ $(STAMP): requirements.lock pyproject.toml
 demo: install
 	$(BIN)/buildbutler demo
 
-test: install
+# The dashboard's end-to-end test drives Debian's Chromium (no browser download from elsewhere).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+test: install browser
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 
 bench: install
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m tests.bench
+	ONLY=$(ONLY) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m tests.bench
 
 clean:
 	rm -rf $(VENV) .buildbutler transform/target transform/logs

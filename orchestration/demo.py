@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import UTC, datetime
 
 from orchestration.home import Home
 
@@ -27,7 +28,8 @@ def run_demo(home: Home, api_port: int, simulator_port: int) -> int:
     from orchestration.store import Store
     from orchestration.sync import run_sync, summary
 
-    simulator = Simulator(seed=7).start(port=_free_port(simulator_port))
+    # History ending now, so that the default 7-day window of the API has builds in it.
+    simulator = Simulator(seed=7, now=datetime.now(UTC)).start(port=_free_port(simulator_port))
     print(f"Blue Ocean simulator on {simulator.url}")
     store = Store(home)
     store.remove_connection(DEMO_CONNECTION)  # the simulator's port may differ from last time

@@ -1,0 +1,1 @@
+"""Tests of the bundled Blue Ocean simulator, over real HTTP."""
