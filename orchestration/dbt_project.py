@@ -18,7 +18,7 @@ from orchestration.home import Home
 
 TRANSFORM_DIR = Path(__file__).resolve().parents[1] / "transform"
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")
 
 
 def dbt_env(home: Home) -> dict[str, str]:
@@ -27,7 +27,9 @@ def dbt_env(home: Home) -> dict[str, str]:
 
 
 def build_args(full_refresh: bool = False) -> list[str]:
-    args = ["build"]
+    # Data tests run on every sync (they are the models' asset checks); unit tests check the SQL
+    # logic itself, which only changes with the code, so `make test` runs them instead.
+    args = ["build", "--exclude-resource-type", "unit_test"]
     if full_refresh:
         args.append("--full-refresh")
     return args

@@ -1,0 +1,11 @@
+"""The dbt command line the sync job builds (a pure function, tested as the anchors do)."""
+
+from orchestration.dbt_project import build_args
+
+
+def test_sync_builds_everything_but_unit_tests():
+    assert build_args() == ["build", "--exclude-resource-type", "unit_test"]
+
+
+def test_full_refresh_is_passed_through():
+    assert build_args(full_refresh=True)[-1] == "--full-refresh"

@@ -1,0 +1,67 @@
+"""The failure rules against the labelled corpus in tests/failure_logs: a real `dbt build`
+classifies every log, and at least 95% must get the category a person gave them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from .dbt_runner import run_dbt
+from .marts_reader import fetch
+from .raw_fixture import RawWarehouse
+from .scenario import Job, Run, Stage, at, raw_rows
+
+CORPUS = Path(__file__).resolve().parents[1] / "failure_logs"
+REQUIRED_ACCURACY = 0.95
+
+
+def labelled_cases() -> list[dict]:
+    with open(CORPUS / "labels.csv", newline="") as labels:
+        return list(csv.DictReader(labels))
+
+
+def corpus_run(number: int, case: dict) -> Run:
+    stages = ()
+    if case["failing_stage"]:
+        failed = "FAILURE" if case["result"] == "NOT_BUILT" else case["result"]
+        stages = (Stage("Checkout", "SUCCESS", 3_000), Stage(case["failing_stage"], failed, 60_000))
+    return Run("corpus", "corpus", number, "FINISHED", case["result"], at(number), 63_000, 1_000,
+               log=(CORPUS / case["file"]).read_text(), stages=stages, category=case["category"])
+
+
+@pytest.fixture(scope="module")
+def classified(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], dict[int, str]]:
+    cases = labelled_cases()
+    runs = [corpus_run(number, case) for number, case in enumerate(cases, 1)]
+    work = tmp_path_factory.mktemp("failure_corpus")
+    warehouse = work / "warehouse.duckdb"
+    raw = RawWarehouse(warehouse)
+    raw.load(raw_rows([Job("corpus", "corpus", "corpus", "/", "pipeline")], runs, at(0)),
+             load_id="1741000000.000001", committed_at=at(100))
+    raw.close()
+    run_dbt(warehouse, work, "build")
+    rows = fetch(warehouse, "select number, failure_category from marts.fct_builds")
+    return cases, {row["number"]: row["failure_category"] for row in rows}
+
+
+def test_corpus_is_large_and_varied() -> None:
+    cases = labelled_cases()
+    assert len(cases) >= 40
+    assert {case["category"] for case in cases} == {
+        "test_failure", "compilation_error", "dependency_error", "infrastructure", "timeout", "scm_error", "aborted",
+        "unknown"}
+    assert {case["result"] for case in cases} == {"FAILURE", "UNSTABLE", "ABORTED", "NOT_BUILT"}
+    assert all((CORPUS / case["file"]).is_file() for case in cases)
+
+
+def test_rules_classify_the_corpus(classified: tuple[list[dict], dict[int, str]]) -> None:
+    cases, categories = classified
+    misses = [
+        f"{case['file']}: expected {case['category']}, got {categories[number]} ({case['note']})"
+        for number, case in enumerate(cases, 1) if categories[number] != case["category"]
+    ]
+    accuracy = 1 - len(misses) / len(cases)
+    print(f"\nfailure rules: {accuracy:.1%} of {len(cases)} labelled logs", *misses, sep="\n  ")
+    assert accuracy >= REQUIRED_ACCURACY, "\n".join(misses)

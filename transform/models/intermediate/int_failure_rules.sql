@@ -1,0 +1,30 @@
+-- The analyst's failure rules, with their conditions in usable form and one fingerprint of the
+-- whole rule set: incremental models classify everything again when it changes.
+with
+
+rules as (
+    select * from {{ ref('failure_patterns') }}
+),
+
+normalized as (
+    select
+        priority,
+        category,
+        pattern,
+        list_transform(string_split(upper(nullif(trim(when_result), '')), '|'), lambda result: trim(result)) as when_results,
+        nullif(trim(when_stage), '') as when_stage,
+        note
+    from rules
+),
+
+fingerprinted as (
+    select
+        *,
+        md5(string_agg(
+            concat_ws(chr(31), priority, category, pattern, when_results::varchar, when_stage),
+            chr(30) order by priority
+        ) over ()) as rules_hash
+    from normalized
+)
+
+select * from fingerprinted

@@ -1,0 +1,48 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='build_id',
+        incremental_strategy='delete+insert',
+    )
+}}
+-- Which failure rules' patterns occur in the log of each build that finished without success.
+-- Incremental because the regex scan is the costly part of classifying: a log is fetched once
+-- its run has finished, so only logs committed since the last run are scanned (and all of them
+-- again when the rules change).
+with
+
+logs as (
+    select * from {{ ref('stg_blueocean__run_logs') }}
+    {% if is_incremental() -%}
+    where {{ loaded_since_last_run() }} or {{ failure_rules_changed() }}
+    {%- endif %}
+),
+
+builds as (
+    select * from {{ ref('int_builds') }}
+),
+
+rules as (
+    select max(rules_hash) as rules_hash from {{ ref('int_failure_rules') }}
+),
+
+unsuccessful_logs as (
+    select
+        logs.build_id,
+        right(logs.log_text, {{ var('failure_log_tail_chars') }}) as log_tail,
+        logs._loaded_at
+    from logs
+    inner join builds on builds.build_id = logs.build_id
+    where builds.result in ('FAILURE', 'UNSTABLE', 'ABORTED', 'NOT_BUILT')
+),
+
+evidence as (
+    select
+        build_id,
+        {{ failure_rule_matches('log_tail') }} as matched_priorities,
+        _loaded_at,
+        (select rules_hash from rules) as _rules_hash
+    from unsuccessful_logs
+)
+
+select * from evidence

@@ -1,0 +1,39 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='build_id',
+        incremental_strategy='delete+insert',
+    )
+}}
+-- Steps of each build. Incremental per build, like the raw table: a finished run's steps arrive
+-- together (dlt's merge key is the run) and replace all the steps stored for that build.
+with
+
+steps as (
+    select * from {{ ref('stg_blueocean__steps') }}
+    {% if is_incremental() -%}
+    where {{ loaded_since_last_run() }}
+    {%- endif %}
+),
+
+builds as (
+    select build_id from {{ ref('int_builds') }}
+),
+
+final as (
+    select
+        steps.build_id,
+        steps.step_id,
+        steps.position,
+        steps.name,
+        steps.description,
+        steps.state,
+        steps.result,
+        steps.duration_ms,
+        steps.started_at,
+        steps._loaded_at
+    from steps
+    inner join builds on builds.build_id = steps.build_id
+)
+
+select * from final

@@ -1,0 +1,69 @@
+with
+
+source as (
+    {{ raw_table('runs', {
+        'instance': 'varchar',
+        'job_full_name': 'varchar',
+        'number': 'bigint',
+        'state': 'varchar',
+        'result': 'varchar',
+        'enqueue_time': 'timestamptz',
+        'start_time': 'timestamptz',
+        'end_time': 'timestamptz',
+        'duration_ms': 'bigint',
+        'estimated_duration_ms': 'bigint',
+        'run_type': 'varchar',
+        'run_name': 'varchar',
+        'description': 'varchar',
+        'commit_id': 'varchar',
+        'run_summary': 'varchar',
+        'causes': 'json',
+        'fetched_at': 'timestamptz',
+        '_dlt_load_id': 'varchar',
+    }) }}
+),
+
+loads as (
+    select * from {{ ref('stg_blueocean__loads') }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        {{ build_id('source.instance', 'source.job_full_name', 'source.number') }} as build_id,
+        {{ job_id('source.instance', 'source.job_full_name') }} as job_id,
+        source.instance,
+        source.job_full_name,
+        source.number,
+
+        ---------- status (Blue Ocean says UNKNOWN for "no result yet")
+        upper(source.state) as state,
+        nullif(upper(source.result), 'UNKNOWN') as result,
+
+        ---------- timestamps
+        source.enqueue_time as enqueued_at,
+        source.start_time as started_at,
+        source.end_time as ended_at,
+
+        ---------- durations (-1 means "no estimate")
+        source.duration_ms,
+        nullif(source.estimated_duration_ms, -1) as estimated_duration_ms,
+
+        ---------- details
+        source.run_type,
+        source.run_name,
+        source.description,
+        nullif(trim(source.commit_id), '') as commit_sha,
+        source.run_summary,
+        source.causes,
+        source.fetched_at,
+
+        ---------- load bookkeeping
+        source._dlt_load_id,
+        loads.loaded_at as _loaded_at
+
+    from source
+    left join loads on loads.load_id = source._dlt_load_id
+)
+
+select * from renamed
