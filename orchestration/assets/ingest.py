@@ -87,7 +87,8 @@ def blueocean_ingest(context: dg.AssetExecutionContext, config: SyncConfig):
     store = Store(home)
     loaded: Counter = Counter()
     failed: dict[str, str] = {}
-    for connection in selected_connections(store, config.connection):
+    connections = selected_connections(store, config.connection)
+    for connection in connections:
         store.record_sync_start(connection.name)
         try:
             rows = sync_connection(home, store, connection, config)
@@ -100,6 +101,9 @@ def blueocean_ingest(context: dg.AssetExecutionContext, config: SyncConfig):
         loaded.update(rows)
         store.record_sync_end(connection.name, "success", None, dict(rows))
         report(connection.name, "done", sum(rows.values()))
+    if failed and len(failed) == len(connections):
+        # Nothing new to build or publish: the previous snapshot stays in service (SPEC 8).
+        raise dg.Failure(description="every connection failed: " + "; ".join(f"{n}: {e}" for n, e in failed.items()))
     # dbt must build even before the first successful load (or for a controller without pipelines).
     with duckdb.connect(str(home.warehouse)) as con:
         ensure_raw_tables(con)

@@ -7,13 +7,18 @@ the way a user would (a second connection, a second sync, the same running serve
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
 from ingestion.simulator import Simulator
+from orchestration.assets.config import WRITER_POOL
+from orchestration.home import Home
+from orchestration.instance import open_instance
 from tests.conftest import BIN, REPO, free_port
 from tests.orchestration.expected import expected_job
 
@@ -30,7 +35,8 @@ def world(tmp_path_factory):
     saved = dict(os.environ)
     os.environ["BUILDBUTLER_HOME"] = str(tmp_path_factory.mktemp("e2e") / "home")
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
-    sim = Simulator(seed=11).start()
+    os.environ["BUILDBUTLER_RATE_LIMIT"] = "0"  # the concurrency test hammers the API on purpose
+    sim, other = Simulator(seed=11).start(), Simulator(seed=12).start()
     added = run("connections", "add", "ci-main", sim.url)
     assert added.returncode == 0, added.stderr
     sync = run("sync")
@@ -45,10 +51,11 @@ def world(tmp_path_factory):
         except requests.ConnectionError:
             time.sleep(0.2)
     token = run("tokens", "create", "--role", "viewer").stdout.strip()
-    yield {"sim": sim, "sync": sync, "api": base, "headers": {"Authorization": f"Bearer {token}"}}
+    yield {"sim": sim, "other": other, "sync": sync, "api": base, "headers": {"Authorization": f"Bearer {token}"}}
     server.terminate()
     server.wait(timeout=20)
     sim.stop()
+    other.stop()
     os.environ.clear()
     os.environ.update(saved)
 
@@ -107,8 +114,90 @@ def test_folder_filter_covers_subfolders(world):
 
 def test_serve_picks_up_a_new_snapshot_without_restart(world):
     assert all_jobs(world, instance="second") == []
-    assert run("connections", "add", "second", world["sim"].url).returncode == 0
+    assert run("connections", "add", "second", world["other"].url).returncode == 0
     sync = run("sync", "--connection", "second")
     assert sync.returncode == 0, sync.stdout + sync.stderr
-    assert len(all_jobs(world, instance="second")) == len(world["sim"].truth()["jobs"])
+    assert len(all_jobs(world, instance="second")) == len(world["other"].truth()["jobs"])
     assert len(all_jobs(world, instance="ci-main")) == len(world["sim"].truth()["jobs"])
+
+
+ALL_TIME = "2000-01-01T00:00:00Z/2100-01-01T00:00:00Z"
+
+
+def total_builds(world) -> int:
+    response = requests.get(
+        f"{world['api']}/api/v1/analytics/metrics", params={"range": ALL_TIME}, headers=world["headers"], timeout=30
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["totalBuilds"]
+
+
+def test_api_never_fails_or_shows_half_a_sync_while_one_runs(world):
+    before = total_builds(world)
+    world["sim"].advance()
+    sync = subprocess.Popen([BUILDBUTLER, "sync"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seen: list[tuple[int, int | None]] = []
+
+    def client():
+        session = requests.Session()
+        deadline = time.monotonic() + 600
+        while sync.poll() is None and time.monotonic() < deadline:
+            r = session.get(f"{world['api']}/api/v1/analytics/metrics", params={"range": ALL_TIME},
+                            headers=world["headers"], timeout=30)
+            seen.append((r.status_code, r.json().get("totalBuilds") if r.status_code == 200 else None))
+            jobs = session.get(f"{world['api']}/api/v1/jobs", headers=world["headers"], timeout=30)
+            seen.append((jobs.status_code, None))
+
+    with ThreadPoolExecutor(8) as pool:
+        for future in [pool.submit(client) for _ in range(8)]:
+            future.result()
+    output = sync.communicate(timeout=60)[0]
+    assert sync.returncode == 0, output
+    after = total_builds(world)
+    assert after > before
+    assert len(seen) > 50
+    assert {status for status, _ in seen} == {200}
+    assert {total for _, total in seen if total is not None} <= {before, after}
+
+
+def writer_slots_claimed(home) -> list:
+    with open_instance(home) as instance:
+        return instance.event_log_storage.get_concurrency_info(WRITER_POOL).claimed_slots
+
+
+def test_a_crashed_sync_frees_the_writer_slot(world):
+    home = Home.from_env()
+    crashed = subprocess.Popen([BUILDBUTLER, "sync"], cwd=REPO, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not writer_slots_claimed(home) and time.monotonic() < deadline and crashed.poll() is None:
+        time.sleep(0.05)
+    assert writer_slots_claimed(home), "the sync never held the writer slot"
+    os.killpg(crashed.pid, signal.SIGKILL)  # the whole process group: the run worker and its dbt
+    crashed.wait(timeout=30)
+    assert writer_slots_claimed(home), "the slot must still be held by the dead run"
+    again = run("sync")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert writer_slots_claimed(home) == []
+
+
+def test_one_controller_down_fails_visibly_while_the_others_publish(world):
+    world["other"].stop()
+    world["sim"].advance()
+    sync = run("sync")
+    assert sync.returncode != 0
+    summary = sync.stdout.strip().splitlines()[-1]
+    assert "ci-main success" in summary and "second failed" in summary and "snapshot published" in summary
+    expected = {j["name"]: expected_job(j, "ci-main")["lastBuild"] for j in world["sim"].truth()["jobs"]}
+    assert {j["name"]: j["lastBuild"] for j in all_jobs(world, instance="ci-main")} == expected
+    listed = {line.split("\t")[1]: line.split("\t")[3] for line in run("connections", "list").stdout.splitlines()}
+    assert listed == {"ci-main": "success", "second": "failed"}
+
+
+def test_a_failed_sync_leaves_the_previous_snapshot_serving(world):
+    home = Home.from_env()
+    serving, before = os.readlink(home.current_snapshot), total_builds(world)
+    sync = run("sync", "--connection", "second")
+    assert sync.returncode != 0 and "snapshot not published" in sync.stdout
+    assert os.readlink(home.current_snapshot) == serving
+    assert total_builds(world) == before
