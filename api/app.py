@@ -1,8 +1,8 @@
 """The Litestar application: `create_app(home)`, and a module-level `app` for `uvicorn api.app:app`.
 
 Environment (read when the app is created): BUILDBUTLER_HOME, BUILDBUTLER_ADMIN_TOKEN,
-BUILDBUTLER_RATE_LIMIT. The operational store is opened at startup, not at import, so importing this
-module creates no files.
+BUILDBUTLER_RATE_LIMIT, BUILDBUTLER_API_CACHE_MB. The operational store is opened at startup, not at
+import, so importing this module creates no files.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, OpenAPIMediaType, Schema, SecurityScheme
 
+from api.answer_cache import max_bytes_from_env
 from api.auth import BearerAuthMiddleware
 from api.controllers.analytics import AnalyticsController
 from api.controllers.builds import BuildsController
@@ -37,7 +38,7 @@ MAX_BODY_BYTES = 64 * 1024
 
 def create_app(home: Home | None = None) -> Litestar:
     home = home or Home.from_env()
-    snapshot = SnapshotReader(home.current_snapshot)
+    snapshot = SnapshotReader(home.current_snapshot, max_bytes_from_env())
     per_minute = per_minute_from_env()
 
     @asynccontextmanager

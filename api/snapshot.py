@@ -1,11 +1,14 @@
 """Read access to the published snapshot (`Home.current_snapshot`, a symlink the publish step swaps atomically).
 
-One read-only DuckDB database per snapshot file (a "generation"); every request gets its own cursor.
+One read-only DuckDB database per snapshot file (a `Generation`); every query gets its own cursor.
 When the symlink points to a new file, new requests open the new generation and the old one is closed
 once its last request is done. The snapshot is attached to an in-memory database as `snap`, so SQL
 names tables `snap.marts.<table>`. Attaching (rather than `duckdb.connect(path)`) keeps DuckDB's
 per-path instance cache from handing out an old file that was replaced under the same name.
 The API never opens `warehouse.duckdb`.
+
+A snapshot never changes, so a generation also keeps the answers computed from it (`answer`): a
+repeated request costs no query, and a publish starts afresh with the new generation.
 """
 
 from __future__ import annotations
@@ -13,25 +16,38 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable, Hashable
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TypeVar
 
+import anyio.to_thread
 import duckdb
+import numpy as np
+
+from api.answer_cache import AnswerCache
 
 log = logging.getLogger("buildbutler.api")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+T = TypeVar("T")
 
 
 class SnapshotUnavailable(Exception):
     """No snapshot has been published yet, or the one published cannot be opened."""
 
 
-class _Generation:
-    def __init__(self, path: Path, key: tuple[int, int, int]) -> None:
+class Generation:
+    """One snapshot file, open read-only; closed once retired and no longer in use."""
+
+    def __init__(self, path: Path, key: tuple[int, int, int], cache_bytes: int) -> None:
         self.path = path
         self.key = key
-        self.users = 0
-        self.retired = False
+        self.answers = AnswerCache(cache_bytes)
+        self._users = 0
+        self._retired = False
+        self._lock = threading.Lock()
+        self._build_times: np.ndarray | None = None
         self.db = duckdb.connect(":memory:")
         try:
             # GLOBAL so that every cursor formats and truncates timestamps in UTC.
@@ -42,17 +58,73 @@ class _Generation:
             self.db.close()
             raise
 
-    def close(self) -> None:
-        self.db.close()
+    def hold(self) -> None:
+        with self._lock:
+            self._users += 1
+
+    def release(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._retired and self._users == 0:
+                self.db.close()
+
+    def retire(self) -> None:
+        with self._lock:
+            self._retired = True
+            if self._users == 0:
+                self.db.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cursor = self.db.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    async def run(self, query: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """`query(cursor)` in a worker thread, holding this generation open until it returns."""
+        self.hold()
+        try:
+            return await anyio.to_thread.run_sync(self._run, query)  # waits for the thread even if cancelled
+        finally:
+            self.release()
+
+    def _run(self, query: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        with self.cursor() as cur:
+            return query(cur)
+
+    async def answer(self, key: Hashable, query: Callable[[duckdb.DuckDBPyConnection], bytes]) -> bytes:
+        """The encoded answer for `key`: computed by `query(cursor)` once, then kept with this generation."""
+        return await self.answers.get(key, lambda: self.run(query))
+
+    async def window_positions(self, start: datetime, end: datetime) -> tuple[int, int]:
+        """Where [start, end) cuts the sorted build start times: windows with the same positions hold exactly
+        the same builds, so they share their answers (a relative window like `30d` moves every second)."""
+        if self._build_times is None:
+            self._build_times = await self.answers.shared("build start times", lambda: self.run(_build_times))
+        first, last = np.searchsorted(self._build_times, [_epoch_us(start), _epoch_us(end)])
+        return int(first), int(last)
+
+
+def _build_times(cur: duckdb.DuckDBPyConnection) -> np.ndarray:
+    return cur.execute(
+        "select epoch_us(started_at) as t from snap.marts.fct_builds where started_at is not null order by t"
+    ).fetchnumpy()["t"]
+
+
+def _epoch_us(value: datetime) -> int:
+    return (value - EPOCH) // timedelta(microseconds=1)
 
 
 class SnapshotReader:
-    """Hands out cursors on the snapshot `link` points to; thread-safe."""
+    """Hands out the generation `link` points to (and cursors on it); thread-safe."""
 
-    def __init__(self, link: Path) -> None:
+    def __init__(self, link: Path, cache_bytes: int = 0) -> None:
         self._link = link
+        self._cache_bytes = cache_bytes
         self._lock = threading.Lock()
-        self._current: _Generation | None = None
+        self._current: Generation | None = None
         self._broken_key: tuple[int, int, int] | None = None
 
     @property
@@ -64,18 +136,20 @@ class SnapshotReader:
             return None
 
     @contextmanager
-    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def generation(self) -> Iterator[Generation]:
+        """The current generation, held open until the block ends."""
         generation = self._acquire()
         try:
-            cursor = generation.db.cursor()
-            try:
-                yield cursor
-            finally:
-                cursor.close()
+            yield generation
         finally:
-            self._release(generation)
+            generation.release()
 
-    def _acquire(self) -> _Generation:
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.generation() as generation, generation.cursor() as cursor:
+            yield cursor
+
+    def _acquire(self) -> Generation:
         try:
             path = Path(os.path.realpath(self._link, strict=True))
             st = path.stat()
@@ -92,35 +166,25 @@ class SnapshotReader:
                     "No snapshot has been published yet: run a sync first." if self._broken_key is None
                     else "The published snapshot cannot be opened; see the API log."
                 )
-            self._current.users += 1
+            self._current.hold()
             return self._current
 
     def _switch_to(self, path: Path, key: tuple[int, int, int]) -> None:
         try:
-            new = _Generation(path, key)
+            new = Generation(path, key, self._cache_bytes)
         except duckdb.Error as exc:
             # A broken publish must not take the API down: keep the previous generation in service.
             log.error("cannot open snapshot %s: %s", path, exc)
             self._broken_key = key
             return
         self._broken_key = None
-        self._retire(self._current)
+        if self._current is not None:
+            self._current.retire()
         self._current = new
         log.info("serving snapshot %s", path.name)
 
-    def _retire(self, generation: _Generation | None) -> None:
-        if generation is not None:
-            generation.retired = True
-            if generation.users == 0:
-                generation.close()
-
-    def _release(self, generation: _Generation) -> None:
-        with self._lock:
-            generation.users -= 1
-            if generation.retired and generation.users == 0:
-                generation.close()
-
     def close(self) -> None:
         with self._lock:
-            self._retire(self._current)
+            if self._current is not None:
+                self._current.retire()
             self._current = None

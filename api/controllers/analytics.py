@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 import duckdb
-
-from litestar import Controller, Response, get
+import msgspec
+from litestar import Controller, MediaType, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
@@ -32,6 +32,15 @@ def _check_job(cur: duckdb.DuckDBPyConnection, job: str | None) -> None:
         raise NotFoundException(f"No job with id {job!r}.", extra={"parameter": "job"})
 
 
+def _metrics_json(cur: duckdb.DuckDBPyConnection, group_by: GroupBy | None, start: datetime, end: datetime,
+                  job: str | None) -> bytes:
+    """The flat Metrics, or the groups (the `data` of GroupedMetrics)."""
+    _check_job(cur, job)
+    if group_by is None:
+        return msgspec.json.encode(flat_metrics(cur, start, end, job))
+    return msgspec.json.encode(grouped_metrics(cur, group_by, start, end, job))
+
+
 def _attachment(start: datetime, end: datetime, extension: str) -> dict[str, str]:
     stamps = "_".join(iso_z(t).replace("-", "").replace(":", "") for t in (start, end))  # file-name safe
     return {"Content-Disposition": f'attachment; filename="buildbutler-builds_{stamps}.{extension}"'}
@@ -41,14 +50,14 @@ class AnalyticsController(Controller):
     path = "/analytics"
     tags = ["analytics"]
 
-    @get("/metrics", operation_id="getMetrics", sync_to_thread=True, responses=error_responses(404, 503))
-    def metrics(
+    @get("/metrics", operation_id="getMetrics", responses=error_responses(404, 503))
+    async def metrics(
         self,
         snapshot: NamedDependency[SnapshotReader],
         range: Range = "7d",  # noqa: A002 - the contract's parameter name
         job: JobFilter = None,
         group_by: Annotated[GroupBy | None, Parameter(description="Split by job, folder, label or branch.")] = None,
-    ) -> Metrics | GroupedMetrics:
+    ) -> Response[Metrics | GroupedMetrics]:
         """successRate, avgDuration, p95Duration, avgQueueTime and totalBuilds of the builds started in the window.
 
         Without `group_by`, one flat object; with it, `{data: [{key, ...}], meta: {group_by, from, to}}`, the
@@ -56,12 +65,16 @@ class AnalyticsController(Controller):
         """
         start, end = parse_range(range)
         job = text_filter(job)
-        with snapshot.cursor() as cur:
-            _check_job(cur, job)
-            if group_by is None:
-                return flat_metrics(cur, start, end, job)
-            groups = grouped_metrics(cur, group_by, start, end, job)
-        return GroupedMetrics(data=groups, meta=GroupMeta(group_by=group_by, from_=iso_z(start), to=iso_z(end)))
+        with snapshot.generation() as generation:
+            # Keyed by the builds the window holds rather than its bounds, so that `30d` keeps its answer
+            # while it moves (until a build enters or leaves it).
+            window = await generation.window_positions(start, end)
+            body = await generation.answer(("metrics", group_by, job, window),
+                                           lambda cur: _metrics_json(cur, group_by, start, end, job))
+        if group_by is not None:
+            meta = msgspec.json.encode(GroupMeta(group_by=group_by, from_=iso_z(start), to=iso_z(end)))
+            body = b'{"data":%s,"meta":%s}' % (body, meta)  # GroupedMetrics, with this request's own bounds
+        return Response(body, media_type=MediaType.JSON)
 
     # The 200 response's csv and png media types are added in api.app.document_export_formats.
     @get("/export", operation_id="exportBuilds", sync_to_thread=True, responses={

@@ -1,10 +1,16 @@
-"""Builds: a job's builds (newest first), one build with its stages, and its console log."""
+"""Builds: a job's builds (newest first), one build with its stages, and its console log.
+
+Pages and builds are kept per snapshot generation (`Generation.answer`); logs are not (they can be large).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from litestar import Controller, Response, get
+import duckdb
+import msgspec
+from litestar import Controller, MediaType, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, Parameter
@@ -41,13 +47,42 @@ def nest_stages(rows: list[tuple]) -> list[Stage]:
     return list(stages.values())
 
 
+def build_page(cur: duckdb.DuckDBPyConnection, job_id: str, result: str | None, branch: str | None,
+               since: datetime | None, until: datetime | None, page: int, per_page: int) -> BuildPage:
+    params = [job_id, result, result, branch, branch, since, since, until, until]
+    # The page and the total in one query; only an empty page needs to ask whether the job exists, and its total.
+    rows = cur.execute(
+        f"select {BUILD_COLUMNS}, count(*) over () from snap.marts.fct_builds {BUILD_FILTERS} "
+        "order by started_at desc, number desc limit ? offset ?",
+        [*params, per_page, offset(page, per_page)],
+    ).fetchall()
+    if rows:
+        total = rows[0][-1]
+    elif cur.execute("select 1 from snap.marts.dim_jobs where job_id = ?", [job_id]).fetchone() is None:
+        raise NotFoundException(f"No job with id {job_id!r}.")
+    else:
+        total = cur.execute(f"select count(*) from snap.marts.fct_builds {BUILD_FILTERS}", params).fetchone()[0]
+    return BuildPage(data=[Build(*row[:-1]) for row in rows], meta=PageMeta(page=page, per_page=per_page, total=total))
+
+
+def build_detail(cur: duckdb.DuckDBPyConnection, build_id: str) -> BuildDetail:
+    row = cur.execute(f"select {BUILD_COLUMNS} from snap.marts.fct_builds where build_id = ?", [build_id]).fetchone()
+    if row is None:
+        raise NotFoundException(f"No build with id {build_id!r}.")
+    stage_rows = cur.execute(
+        "select stage_id, parent_stage_id, name, duration_ms, result from snap.marts.fct_stages "
+        "where build_id = ? order by position, stage_id",
+        [build_id],
+    ).fetchall()
+    return BuildDetail(*row, stages=nest_stages(stage_rows))
+
+
 class BuildsController(Controller):
     path = "/"
     tags = ["builds"]
 
-    @get("/jobs/{job_id:str}/builds", operation_id="listBuilds", sync_to_thread=True,
-         responses=error_responses(404, 503))
-    def list_builds(
+    @get("/jobs/{job_id:str}/builds", operation_id="listBuilds", responses=error_responses(404, 503))
+    async def list_builds(
         self,
         snapshot: NamedDependency[SnapshotReader],
         job_id: FromPath[str],
@@ -57,42 +92,28 @@ class BuildsController(Controller):
         until: Until = None,
         page: Page = 1,
         per_page: PerPage = 25,
-    ) -> BuildPage:
+    ) -> Response[BuildPage]:
         """A job's builds, newest first."""
         since = parse_instant(since, "since") if since is not None else None
         until = parse_instant(until, "until") if until is not None else None
         if since and until and since > until:
             raise bad_parameter("until", "must not be before `since`")
         branch = text_filter(branch)
-        params = [job_id, result, result, branch, branch, since, since, until, until]
-        with snapshot.cursor() as cur:
-            if cur.execute("select 1 from snap.marts.dim_jobs where job_id = ?", [job_id]).fetchone() is None:
-                raise NotFoundException(f"No job with id {job_id!r}.")
-            total = cur.execute(f"select count(*) from snap.marts.fct_builds {BUILD_FILTERS}", params).fetchone()[0]
-            rows = []
-            if offset(page, per_page) < total:
-                rows = cur.execute(
-                    f"select {BUILD_COLUMNS} from snap.marts.fct_builds {BUILD_FILTERS} "
-                    "order by started_at desc, number desc limit ? offset ?",
-                    [*params, per_page, offset(page, per_page)],
-                ).fetchall()
-        return BuildPage(data=[Build(*row) for row in rows], meta=PageMeta(page=page, per_page=per_page, total=total))
+        with snapshot.generation() as generation:
+            body = await generation.answer(
+                ("builds", job_id, result, branch, since, until, page, per_page),
+                lambda cur: msgspec.json.encode(build_page(cur, job_id, result, branch, since, until, page, per_page)),
+            )
+        return Response(body, media_type=MediaType.JSON)
 
-    @get("/builds/{build_id:str}", operation_id="getBuild", sync_to_thread=True,
-         responses=error_responses(404, 503))
-    def get_build(self, snapshot: NamedDependency[SnapshotReader], build_id: FromPath[str]) -> BuildDetail:
+    @get("/builds/{build_id:str}", operation_id="getBuild", responses=error_responses(404, 503))
+    async def get_build(self, snapshot: NamedDependency[SnapshotReader],
+                        build_id: FromPath[str]) -> Response[BuildDetail]:
         """One build with its executed stages (and their parallel branches) in Blue Ocean's order."""
-        with snapshot.cursor() as cur:
-            row = cur.execute(f"select {BUILD_COLUMNS} from snap.marts.fct_builds where build_id = ?",
-                              [build_id]).fetchone()
-            if row is None:
-                raise NotFoundException(f"No build with id {build_id!r}.")
-            stage_rows = cur.execute(
-                "select stage_id, parent_stage_id, name, duration_ms, result from snap.marts.fct_stages "
-                "where build_id = ? order by position, stage_id",
-                [build_id],
-            ).fetchall()
-        return BuildDetail(*row, stages=nest_stages(stage_rows))
+        with snapshot.generation() as generation:
+            body = await generation.answer(("build", build_id),
+                                           lambda cur: msgspec.json.encode(build_detail(cur, build_id)))
+        return Response(body, media_type=MediaType.JSON)
 
     @get("/builds/{build_id:str}/log", operation_id="getBuildLog", sync_to_thread=True,
          media_type="text/plain", responses=error_responses(404, 503))

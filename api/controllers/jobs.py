@@ -1,10 +1,16 @@
-"""GET /api/v1/jobs and /api/v1/jobs/{job_id}: jobs from `marts.dim_jobs`, ordered by folder then name."""
+"""GET /api/v1/jobs and /api/v1/jobs/{job_id}: jobs from `marts.dim_jobs`, ordered by folder then name.
+
+Answers are kept per snapshot generation (`Generation.answer`) as encoded JSON, served as they are;
+`Response[JobPage]` keeps the body's schema in OpenAPI. The queries are plain functions of a cursor.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get
+import duckdb
+import msgspec
+from litestar import Controller, MediaType, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, Parameter
@@ -31,42 +37,56 @@ def normalize_folder(folder: str | None) -> str | None:
     return None if folder == "/" else folder
 
 
+def job_page(cur: duckdb.DuckDBPyConnection, instance: str | None, folder: str | None, page: int,
+             per_page: int) -> JobPage:
+    params = [instance, instance, folder, folder, folder]
+    # The page and the total in one query; an empty page (past the end) asks for the total alone.
+    rows = cur.execute(
+        f"select {JOB_COLUMNS}, count(*) over () from snap.marts.dim_jobs {FILTERS} "
+        "order by folder, name, job_id limit ? offset ?",
+        [*params, per_page, offset(page, per_page)],
+    ).fetchall()
+    total = rows[0][-1] if rows else cur.execute(
+        f"select count(*) from snap.marts.dim_jobs {FILTERS}", params).fetchone()[0]
+    return JobPage(data=[Job(*row[:-1]) for row in rows], meta=PageMeta(page=page, per_page=per_page, total=total))
+
+
+def job_detail(cur: duckdb.DuckDBPyConnection, job_id: str) -> JobDetail:
+    row = cur.execute(
+        f"select {JOB_COLUMNS}, full_name, kind, branch, coalesce(total_builds, 0) from snap.marts.dim_jobs "
+        "where job_id = ?",
+        [job_id],
+    ).fetchone()
+    if row is None:
+        raise NotFoundException(f"No job with id {job_id!r}.")
+    return JobDetail(*row)
+
+
 class JobsController(Controller):
     path = "/jobs"
     tags = ["jobs"]
 
-    @get("/", operation_id="listJobs", sync_to_thread=True, responses=error_responses(503))
-    def list_jobs(
+    @get("/", operation_id="listJobs", responses=error_responses(503))
+    async def list_jobs(
         self,
         snapshot: NamedDependency[SnapshotReader],
         instance: Annotated[str | None, Parameter(description="Only jobs of this connection (instance name).")] = None,
         folder: Annotated[str | None, Parameter(description="Only jobs in this folder or below: `/platform`.")] = None,
         page: Page = 1,
         per_page: PerPage = 25,
-    ) -> JobPage:
+    ) -> Response[JobPage]:
         """List jobs, by folder then name."""
         instance, folder = text_filter(instance), normalize_folder(folder)
-        params = [instance, instance, folder, folder, folder]
-        with snapshot.cursor() as cur:
-            total = cur.execute(f"select count(*) from snap.marts.dim_jobs {FILTERS}", params).fetchone()[0]
-            rows = []
-            if offset(page, per_page) < total:
-                rows = cur.execute(
-                    f"select {JOB_COLUMNS} from snap.marts.dim_jobs {FILTERS} "
-                    "order by folder, name, job_id limit ? offset ?",
-                    [*params, per_page, offset(page, per_page)],
-                ).fetchall()
-        return JobPage(data=[Job(*row) for row in rows], meta=PageMeta(page=page, per_page=per_page, total=total))
+        with snapshot.generation() as generation:
+            body = await generation.answer(
+                ("jobs", instance, folder, page, per_page),
+                lambda cur: msgspec.json.encode(job_page(cur, instance, folder, page, per_page)),
+            )
+        return Response(body, media_type=MediaType.JSON)
 
-    @get("/{job_id:str}", operation_id="getJob", sync_to_thread=True, responses=error_responses(404, 503))
-    def get_job(self, snapshot: NamedDependency[SnapshotReader], job_id: FromPath[str]) -> JobDetail:
+    @get("/{job_id:str}", operation_id="getJob", responses=error_responses(404, 503))
+    async def get_job(self, snapshot: NamedDependency[SnapshotReader], job_id: FromPath[str]) -> Response[JobDetail]:
         """One job, with its kind, branch, Jenkins full name and build count."""
-        with snapshot.cursor() as cur:
-            row = cur.execute(
-                f"select {JOB_COLUMNS}, full_name, kind, branch, coalesce(total_builds, 0) "
-                "from snap.marts.dim_jobs where job_id = ?",
-                [job_id],
-            ).fetchone()
-        if row is None:
-            raise NotFoundException(f"No job with id {job_id!r}.")
-        return JobDetail(*row)
+        with snapshot.generation() as generation:
+            body = await generation.answer(("job", job_id), lambda cur: msgspec.json.encode(job_detail(cur, job_id)))
+        return Response(body, media_type=MediaType.JSON)

@@ -1,0 +1,67 @@
+"""Answers of one snapshot generation, computed once: a snapshot never changes, so neither do its answers.
+
+`AnswerCache` keeps encoded response bodies by key, least recently used first out past a byte budget,
+and lets concurrent requests for the same key share one computation (a burst of identical requests
+costs one query). It is used from the event loop only, so it needs no lock; the computations
+themselves run wherever the caller's coroutine sends them (a worker thread).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
+
+CACHE_ENV = "BUILDBUTLER_API_CACHE_MB"
+DEFAULT_MB = 64  # per generation and process: ~10,000 pages of 25 builds
+
+
+def max_bytes_from_env() -> int:
+    """`BUILDBUTLER_API_CACHE_MB` (MiB of answers kept per snapshot; 0 keeps none) in bytes."""
+    raw = os.environ.get(CACHE_ENV, "").strip() or str(DEFAULT_MB)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ValueError(f"{CACHE_ENV} must be a whole number of MiB (0 = keep no answers), not {raw!r}")
+    return value * 1024 * 1024
+
+
+class AnswerCache:
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._answers: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._bytes = 0
+        self._pending: dict[Hashable, asyncio.Future] = {}
+
+    async def get(self, key: Hashable, compute: Callable[[], Awaitable[bytes]]) -> bytes:
+        """The answer for `key`, from the cache or from `compute()` (errors are not kept)."""
+        body = self._answers.get(key)
+        if body is not None:
+            self._answers.move_to_end(key)
+            return body
+        body = await self.shared(key, compute)
+        if key not in self._answers and len(body) <= self.max_bytes:
+            self._answers[key] = body
+            self._bytes += len(body)
+            while self._bytes > self.max_bytes:
+                self._bytes -= len(self._answers.popitem(last=False)[1])
+        return body
+
+    async def shared(self, key: Hashable, compute: Callable[[], Awaitable[Any]]) -> Any:
+        """`await compute()`, run once for every caller that asks for `key` while it runs."""
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(compute())
+            self._pending[key] = pending
+            pending.add_done_callback(lambda done: self._finished(key, done))
+        # A caller that goes away (client disconnect) must not cancel the others' computation.
+        return await asyncio.shield(pending)
+
+    def _finished(self, key: Hashable, done: asyncio.Future) -> None:
+        self._pending.pop(key, None)
+        if not done.cancelled():
+            done.exception()  # retrieved, so that asyncio does not log it when every caller has gone

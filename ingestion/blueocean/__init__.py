@@ -1,0 +1,201 @@
+"""dlt source for Jenkins Blue Ocean: jobs, runs, nodes, steps, logs, change sets and test summaries.
+
+`jobs` walks the organization; the transformer `runs` fetches each job's new and still-open runs
+(incremental, see `incremental.py`); the transformers `nodes`, `steps`, `run_logs`, `change_sets`
+and `test_summaries` fetch what a run has once it is FINISHED. Resource names are the raw table
+names of docs/architecture.md (schema `blueocean_raw`); README.md beside this file describes them.
+
+    config = SourceConfig(instance="prod", base_url="http://127.0.0.1:8080")
+    pipeline = blueocean_pipeline(instance="prod", warehouse_path=..., pipelines_dir=...)
+    pipeline.run(blueocean_source(config))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+
+import dlt
+import pyarrow as pa
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+from dlt.extract.source import DltSource
+
+from ingestion.blueocean import parse
+from ingestion.blueocean.client import BlueOceanClient, BlueOceanRequestError
+from ingestion.blueocean.config import SourceConfig, check_instance_name
+from ingestion.blueocean.discovery import walk_jobs
+from ingestion.blueocean.incremental import new_and_open_runs
+from ingestion.blueocean.parse import BlueOceanDataError, RunRow
+from ingestion.blueocean.settings import (
+    DATASET_NAME, GRAPH_PAGE_LIMIT, JOBS_PER_ITEM, LOAD_MEMORY_LIMIT, LOG_BATCH_BYTES, PIPELINE_NAME_PREFIX,
+    RUNS_PER_ITEM, SOURCE_NAME,
+)
+from ingestion.blueocean.tables import (
+    CHANGE_SETS, JOBS, NODES, RAW_TABLES, RUN_LOGS, RUNS, STEPS, TEST_SUMMARIES, Table, ensure_raw_tables,
+)
+
+__all__ = [
+    "SourceConfig", "blueocean_source", "blueocean_pipeline", "finish_pending_loads", "ensure_raw_tables",
+    "RAW_TABLES", "BlueOceanClient", "BlueOceanRequestError", "BlueOceanDataError",
+]
+
+Progress = Callable[[str, int], None]
+
+
+def blueocean_source(
+    config: SourceConfig, progress: Progress | None = None, *, client: BlueOceanClient | None = None
+) -> DltSource:
+    """The dlt source of one controller.
+
+    Args:
+        config: the controller and its limits.
+        progress: called as `progress(kind, n)` with kind "jobs", "builds" or "logs" and `n` items
+            just fetched (an increment). It may be called from several threads at once.
+        client: the HTTP client to use; by default one made from `config`.
+    """
+    client = client or BlueOceanClient(config)
+    report = progress or (lambda kind, n: None)
+    instance = config.instance
+
+    def jobs() -> Iterator[list[dict]]:
+        # Jobs go out in batches so that each `runs` call, and so each child item, covers many runs:
+        # dlt spends a fixed effort per item, and most jobs have few builds.
+        for found_jobs in batched(walk_jobs(client), JOBS_PER_ITEM):
+            fetched_at = datetime.now(UTC)
+            yield [
+                parse.job_row(found.item, instance=instance, parents=found.parents, href=found.href,
+                              in_branch_list=found.in_branch_list, fetched_at=fetched_at)
+                for found in found_jobs
+            ]
+            report("jobs", len(found_jobs))
+
+    def runs(jobs_batch: list[dict]) -> Iterator[list[RunRow]]:
+        checkpoints = dlt.current.resource_state(RUNS.name).setdefault("jobs", {})
+        rows: list[RunRow] = []
+        for job in jobs_batch:
+            checkpoint = dict(checkpoints.get(job["full_name"]) or {})
+            for page in new_and_open_runs(client, job["rest_path"], checkpoint):
+                fetched_at = datetime.now(UTC)
+                rows += [
+                    parse.run_row(run, instance=instance, job_full_name=job["full_name"],
+                                  job_href=job["rest_path"], fetched_at=fetched_at)
+                    for run in page
+                ]
+                if len(rows) >= RUNS_PER_ITEM:
+                    yield rows
+                    report("builds", len(rows))
+                    rows = []
+            # dlt commits this state only with a load package that holds every row yielded here.
+            checkpoints[job["full_name"]] = checkpoint
+        if rows:
+            yield rows
+            report("builds", len(rows))
+
+    def rows_of(runs: list[RunRow], fetch: Callable, to_rows: Callable) -> list[dict]:
+        """`to_rows(fetch(run), run)` for every run, fetched `max_in_flight` at a time."""
+        return [row for run, fetched in zip(runs, client.map(fetch, runs)) for row in to_rows(fetched, run)]
+
+    def list_all(href: str) -> list:
+        return [item for items in client.pages(href, GRAPH_PAGE_LIMIT, missing_ok=True) for item in items]
+
+    def nodes(page: list[RunRow]) -> Iterator[pa.Table]:
+        graphs = [run for run in finished(page) if run.has_graph]
+        yield from arrow_page(NODES, rows_of(graphs, lambda run: list_all(run.href + "nodes/"), parse.node_rows))
+
+    def steps(page: list[RunRow]) -> Iterator[pa.Table]:
+        graphs = [run for run in finished(page) if run.has_graph]
+        yield from arrow_page(STEPS, rows_of(graphs, lambda run: list_all(run.href + "steps/"), parse.step_rows))
+
+    def change_sets(page: list[RunRow]) -> Iterator[pa.Table]:
+        # Runs carry their change set inline; changeSet/ is asked only when a response left it out.
+        def fetch(run: RunRow) -> list:
+            return run.change_set if run.change_set is not None else list_all(run.href + "changeSet/")
+
+        yield from arrow_page(CHANGE_SETS, rows_of(finished(page), fetch, parse.change_set_rows))
+
+    def test_summaries(page: list[RunRow]) -> Iterator[pa.Table]:
+        def fetch(run: RunRow) -> dict | None:
+            return client.get_json(run.href + "blueTestSummary/", missing_ok=True)
+
+        yield from arrow_page(TEST_SUMMARIES, rows_of(finished(page), fetch, parse.summary_rows))
+
+    def run_logs(page: list[RunRow]) -> Iterator[pa.Table]:
+        done = finished(page)
+        logs = client.map(lambda run: client.get_log(run.href + "log/", config.log_cap_bytes), done)
+        batch, batch_bytes = [], 0
+        # Logs are the big rows: a batch goes out as soon as it holds LOG_BATCH_BYTES of text.
+        for run, log in zip(done, logs):
+            if log is not None:
+                batch.append(parse.log_row(run, *log))
+                batch_bytes += len(log[0])
+                report("logs", 1)
+            if batch_bytes >= LOG_BATCH_BYTES:
+                yield from arrow_page(RUN_LOGS, batch)
+                batch, batch_bytes = [], 0
+        yield from arrow_page(RUN_LOGS, batch)
+
+    @dlt.source(name=SOURCE_NAME, max_table_nesting=0)
+    def blueocean():
+        jobs_resource = dlt.resource(jobs, **_hints(JOBS))
+        runs_resource = dlt.transformer(runs, data_from=jobs_resource, parallelized=True, **_hints(RUNS))
+        children = [
+            dlt.transformer(fn, data_from=runs_resource, parallelized=True, **_hints(table))
+            for fn, table in (
+                (nodes, NODES), (steps, STEPS), (run_logs, RUN_LOGS), (change_sets, CHANGE_SETS),
+                (test_summaries, TEST_SUMMARIES),
+            )
+        ]
+        return [jobs_resource, runs_resource, *children]
+
+    return blueocean()
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def finished(page: list[RunRow]) -> list[RunRow]:
+    return [run for run in page if run["state"] == "FINISHED"]
+
+
+def arrow_page(table: Table, rows: list[dict]) -> list[pa.Table]:
+    """The rows as one Arrow table stamped with the current load id, if there are any."""
+    return [table.arrow(rows, dlt.current.load_package_state()["load_id"])] if rows else []
+
+
+def _hints(table: Table) -> dict:
+    return {
+        "name": table.name,
+        "write_disposition": "merge",
+        "primary_key": list(table.primary_key),
+        "merge_key": list(table.merge_key) if table.merge_key else None,
+        "columns": table.dlt_columns(),
+        "file_format": "parquet",
+    }
+
+
+def blueocean_pipeline(instance: str, warehouse_path: Path, pipelines_dir: Path) -> dlt.Pipeline:
+    """The dlt pipeline `blueocean_<instance>` loading into `warehouse_path`, dataset `blueocean_raw`."""
+    check_instance_name(instance)
+    # DuckDB would take up to 80% of RAM for the merges of a big first load; capped, it spills to disk.
+    credentials = DuckDbCredentials(str(warehouse_path), global_config={"memory_limit": LOAD_MEMORY_LIMIT})
+    return dlt.pipeline(
+        pipeline_name=PIPELINE_NAME_PREFIX + instance,
+        destination=dlt.destinations.duckdb(credentials),
+        dataset_name=DATASET_NAME,
+        pipelines_dir=str(pipelines_dir),
+    )
+
+
+def finish_pending_loads(pipeline: dlt.Pipeline) -> None:
+    """Load what a crashed sync had already extracted (its state comes with it).
+
+    Needed before `pipeline.run(source)` after a crash: while packages are pending, `run` only
+    finishes them and returns without extracting anything new.
+    """
+    if pipeline.has_pending_data:
+        pipeline.run()

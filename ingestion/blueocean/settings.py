@@ -1,0 +1,35 @@
+"""Constants of the Blue Ocean source: names the rest of BuildButler relies on, and page sizes."""
+
+from __future__ import annotations
+
+SOURCE_NAME = "blueocean"
+DATASET_NAME = "blueocean_raw"
+PIPELINE_NAME_PREFIX = "blueocean_"
+
+API_ROOT = "/blue/rest"
+
+# pipelines/ and branches/ lists. Blue Ocean builds the whole list on every call, so few big pages.
+CONTAINER_PAGE_LIMIT = 1000
+# runs/ pages newest first. A sync that already knows the job asks for a small first page: with
+# nothing new it stops there, so a no-change sync costs one small request per job.
+RUNS_PAGE_LIMIT = 100
+RUNS_FIRST_PAGE_LIMIT_KNOWN_JOB = 10
+# nodes/ and steps/ are paged too (default 100, which cuts graphs off): ask once, big.
+GRAPH_PAGE_LIMIT = 10_000
+
+# Items handed from resource to transformer: jobs per `runs` call, runs per child call. dlt spends
+# a fixed effort on every item (more on Arrow tables), so items should be big but bounded.
+JOBS_PER_ITEM = 20
+RUNS_PER_ITEM = 200
+
+LOG_CHUNK_BYTES = 64 * 1024
+# run_logs rows go to dlt in batches of about this much text (logs are the big rows).
+LOG_BATCH_BYTES = 8 * 2**20
+
+# DuckDB memory while dlt loads and merges (the default is 80% of RAM); beyond it DuckDB spills to disk.
+LOAD_MEMORY_LIMIT = "1GB"
+
+# Retry timing: exponential backoff from this factor (0.5 s, 1 s, 2 s, ...), capped per wait;
+# Retry-After is honoured up to the same cap.
+BACKOFF_FACTOR_S = 0.5
+MAX_RETRY_DELAY_S = 60.0

@@ -1,0 +1,133 @@
+"""The raw tables (docs/architecture.md): columns, types and keys, declared once for dlt, Arrow and DuckDB.
+
+The resources take their dlt column hints from here and `ensure_raw_tables` creates the same tables
+empty, so dbt builds even before any controller was synced. Every table is merged on its key;
+nodes, steps and change sets also carry the run as merge key, so a run's new set replaces the old.
+
+`jobs` and `runs` go through dlt as Python rows (they also feed the transformers below them, and
+get `_dlt_load_id` and `_dlt_id`). The big per-run tables go as Arrow tables, which dlt writes
+straight to parquet without a row-by-row normalize step; they get `_dlt_load_id` from us.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from ingestion.blueocean.settings import DATASET_NAME
+
+RUN_KEY = ("instance", "job_full_name", "number")
+LOAD_ID = "_dlt_load_id"
+
+# dlt data type -> the DuckDB type dlt creates for it, and the Arrow type of its values.
+DUCKDB_TYPES = {
+    "text": "VARCHAR",
+    "bigint": "BIGINT",
+    "bool": "BOOLEAN",
+    "timestamp": "TIMESTAMP WITH TIME ZONE",
+    "json": "JSON",
+}
+ARROW_TYPES = {"text": pa.string(), "bigint": pa.int64(), "bool": pa.bool_(), "timestamp": pa.timestamp("us", "UTC")}
+# Arrow lists and structs land in DuckDB JSON columns; each JSON column says its shape.
+EDGES = pa.list_(pa.struct([("id", pa.string()), ("type", pa.string())]))
+PATHS = pa.list_(pa.string())
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: dict[str, str]  # column -> dlt data type, in table order
+    primary_key: tuple[str, ...]
+    merge_key: tuple[str, ...] | None = None
+    json_shapes: dict[str, pa.DataType] = field(default_factory=dict)  # Arrow tables only
+    as_arrow: bool = True
+
+    def dlt_columns(self) -> dict[str, dict]:
+        """dlt column hints: every column typed, key columns not nullable."""
+        return {
+            name: {"data_type": data_type, "nullable": name not in self.primary_key}
+            for name, data_type in self.columns.items()
+        }
+
+    def arrow_schema(self) -> pa.Schema:
+        fields = [
+            pa.field(name, self.json_shapes.get(name) or ARROW_TYPES[data_type], nullable=name not in self.primary_key)
+            for name, data_type in self.columns.items()
+        ]
+        return pa.schema([*fields, pa.field(LOAD_ID, pa.string(), nullable=False)])
+
+    def arrow(self, rows: list[dict], load_id: str) -> pa.Table:
+        """The rows as an Arrow table of this schema, stamped with the load id."""
+        return pa.Table.from_pylist([{**row, LOAD_ID: load_id} for row in rows], schema=self.arrow_schema())
+
+    def dlt_system_columns(self) -> dict[str, str]:
+        """Columns dlt adds to the table (as DuckDB DDL)."""
+        if self.as_arrow:
+            return {LOAD_ID: "VARCHAR NOT NULL"}
+        return {LOAD_ID: "VARCHAR NOT NULL", "_dlt_id": "VARCHAR NOT NULL"}
+
+
+def _table(
+    table_name: str, key: tuple[str, ...], merge_key: tuple[str, ...] | None = None, /,
+    json_shapes: dict[str, pa.DataType] | None = None, as_arrow: bool = True, **columns: str,
+) -> Table:
+    return Table(table_name, columns, key, merge_key, json_shapes or {}, as_arrow)
+
+
+JOBS = _table(
+    "jobs", ("instance", "full_name"), as_arrow=False,
+    instance="text", full_name="text", name="text", display_name="text", folder="text", kind="text",
+    class_name="text", branch="text", is_primary_branch="bool", pull_request_id="text", rest_path="text",
+    fetched_at="timestamp",
+)
+RUNS = _table(
+    "runs", RUN_KEY, as_arrow=False,
+    instance="text", job_full_name="text", number="bigint", state="text", result="text",
+    enqueue_time="timestamp", start_time="timestamp", end_time="timestamp", duration_ms="bigint",
+    estimated_duration_ms="bigint", run_type="text", run_name="text", description="text", commit_id="text",
+    run_summary="text", causes="json", fetched_at="timestamp",
+)
+NODES = _table(
+    "nodes", (*RUN_KEY, "node_id"), RUN_KEY, json_shapes={"edges": EDGES},
+    instance="text", job_full_name="text", number="bigint", node_id="text", position="bigint",
+    display_name="text", node_type="text", state="text", result="text", start_time="timestamp",
+    duration_ms="bigint", first_parent="text", parent_id="text", edges="json",
+)
+STEPS = _table(
+    "steps", (*RUN_KEY, "step_id"), RUN_KEY,
+    instance="text", job_full_name="text", number="bigint", step_id="text", position="bigint",
+    display_name="text", display_description="text", state="text", result="text", start_time="timestamp",
+    duration_ms="bigint",
+)
+RUN_LOGS = _table(
+    "run_logs", RUN_KEY,
+    instance="text", job_full_name="text", number="bigint", text="text", text_size="bigint", truncated="bool",
+)
+CHANGE_SETS = _table(
+    "change_sets", (*RUN_KEY, "position"), RUN_KEY, json_shapes={"affected_paths": PATHS},
+    instance="text", job_full_name="text", number="bigint", position="bigint", commit_id="text",
+    author_id="text", author_name="text", message="text", timestamp="timestamp", affected_paths="json",
+)
+TEST_SUMMARIES = _table(
+    "test_summaries", RUN_KEY,
+    instance="text", job_full_name="text", number="bigint", passed="bigint", failed="bigint",
+    skipped="bigint", fixed="bigint", existing_failed="bigint", regressions="bigint", total="bigint",
+)
+
+RAW_TABLES = (JOBS, RUNS, NODES, STEPS, RUN_LOGS, CHANGE_SETS, TEST_SUMMARIES)
+
+
+def ensure_raw_tables(con) -> None:
+    """Create the schema and every raw table that does not exist yet, empty, as dlt would create it.
+
+    `con` is an open read-write DuckDB connection to the warehouse. Existing tables are left alone.
+    """
+    con.execute(f'CREATE SCHEMA IF NOT EXISTS "{DATASET_NAME}"')
+    for table in RAW_TABLES:
+        columns = [
+            f'"{name}" {DUCKDB_TYPES[data_type]}' + (" NOT NULL" if name in table.primary_key else "")
+            for name, data_type in table.columns.items()
+        ]
+        columns += [f'"{name}" {ddl}' for name, ddl in table.dlt_system_columns().items()]
+        con.execute(f'CREATE TABLE IF NOT EXISTS "{DATASET_NAME}"."{table.name}" ({", ".join(columns)})')

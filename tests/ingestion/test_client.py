@@ -1,0 +1,111 @@
+"""The Blue Ocean HTTP client against a scripted server on 127.0.0.1: URLs, retries, logs, parallelism."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from ingestion.blueocean import BlueOceanClient, BlueOceanRequestError, SourceConfig
+from tests.ingestion.scripted_server import CUT, RESET, SHORT, ScriptedServer
+
+SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "blueocean-samples"
+OK = (200, b'[{"id": "1"}]', {"Content-Type": "application/json"})
+
+
+@pytest.fixture
+def server():
+    server = ScriptedServer()
+    yield server
+    server.shutdown()
+
+
+def make_client(server: ScriptedServer, **overrides) -> BlueOceanClient:
+    settings = {"max_attempts": 4, "backoff_factor_s": 0.01, "timeout_s": 5.0, **overrides}
+    return BlueOceanClient(SourceConfig(instance="t", base_url=server.url, **settings))
+
+
+def test_href_becomes_url_without_reencoding_percent(server):
+    href = "/blue/rest/organizations/jenkins/pipelines/Pipeline Editor/branches/feature%252Ffoo/"
+    server.script["/blue/rest/organizations/jenkins/pipelines/Pipeline%20Editor/branches/feature%252Ffoo/"] = [OK]
+    assert make_client(server).get_json(href) == [{"id": "1"}]
+    assert server.paths == ["/blue/rest/organizations/jenkins/pipelines/Pipeline%20Editor/branches/feature%252Ffoo/"]
+
+
+@pytest.mark.parametrize("fault", [(500, b"boom", {}), (503, b"", {}), RESET, SHORT, CUT])
+def test_faults_are_retried(server, fault):
+    server.script["/x/"] = [fault, fault, OK]
+    assert make_client(server).get_json("/x/") == [{"id": "1"}]
+    assert len(server.paths) == 3
+
+
+def test_429_waits_for_retry_after(server):
+    server.script["/x/"] = [(429, b"", {"Retry-After": "1"}), OK]
+    started = time.monotonic()
+    assert make_client(server).get_json("/x/") == [{"id": "1"}]
+    assert time.monotonic() - started >= 0.9
+
+
+def test_failure_after_all_attempts_names_url_not_token(server):
+    server.script["/x/"] = [(500, b"boom", {})]
+    client = make_client(server, username="admin", token="s3cret-token")
+    with pytest.raises(BlueOceanRequestError) as caught:
+        client.get_json("/x/")
+    assert "/x/" in str(caught.value) and "500" in str(caught.value)
+    assert "s3cret-token" not in str(caught.value) and "s3cret-token" not in repr(client.config)
+    assert len(server.paths) == 4
+
+
+def test_broken_json_every_time_is_a_clear_error(server):
+    server.script["/x/"] = [CUT]
+    with pytest.raises(BlueOceanRequestError, match="invalid JSON after 4 attempts"):
+        make_client(server).get_json("/x/")
+
+
+def test_404_is_none_only_when_allowed(server):
+    client = make_client(server)
+    assert client.get_json("/missing/", missing_ok=True) is None
+    with pytest.raises(BlueOceanRequestError, match="404"):
+        client.get_json("/missing/")
+    assert len(server.paths) == 2  # a 404 is not retried
+
+
+def test_pages_until_a_short_page(server):
+    server.script["/list/"] = [
+        (200, json.dumps([{"id": str(i)} for i in range(3)]).encode(), {}),
+        (200, json.dumps([{"id": "3"}]).encode(), {"Link": '</list/?start=6&limit=3>; rel="next"'}),
+    ]
+    pages = list(make_client(server).pages("/list/", 3))
+    assert [len(p) for p in pages] == [3, 1]
+    assert server.paths == ["/list/?start=0&limit=3", "/list/?start=3&limit=3"]
+
+
+def test_log_is_streamed_capped_and_cut_on_a_character_boundary(server):
+    body = (SAMPLES / "run-log-sample.txt").read_bytes()
+    cut = body.index("â".encode()) + 1  # inside the two bytes of a non-ASCII character
+    server.script["/run/log/"] = [(200, body, {"X-Text-Size": str(len(body)), "Content-Type": "text/plain"})]
+    client = make_client(server)
+    assert client.get_log("/run/log/", 10 * 2**20) == (body.decode(), len(body), False)
+    text, size, truncated = client.get_log("/run/log/", cut)
+    assert truncated and size == len(body)
+    assert body.decode().startswith(text) and len(text.encode()) == cut - 1
+    assert server.paths[0] == "/run/log/?start=0"
+
+
+def test_log_retried_when_the_stream_breaks_and_missing_log_is_none(server):
+    server.script["/run/log/"] = [SHORT, (200, b"all of it\n", {})]
+    client = make_client(server)
+    assert client.get_log("/run/log/", 1000) == ("all of it\n", 10, False)
+    assert client.get_log("/queued/log/", 1000) is None
+
+
+def test_at_most_max_in_flight_requests(server):
+    server.delay_s = 0.05
+    server.script["/x/"] = [OK]
+    client = make_client(server, max_in_flight=3)
+    results = list(client.map(lambda _: client.get_json("/x/"), range(24)))
+    assert results == [[{"id": "1"}]] * 24
+    assert server.max_in_flight == 3
+    client.close()
