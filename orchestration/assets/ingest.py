@@ -6,6 +6,7 @@ when some connections failed; `sync_report` then fails the run visibly after pub
 """
 
 
+import os
 import tempfile
 from collections import Counter
 from functools import partial
@@ -16,12 +17,21 @@ import dlt
 import duckdb
 from dagster_dlt import dlt_assets
 
-from ingestion.blueocean import SourceConfig, blueocean_pipeline, blueocean_source, ensure_raw_tables
+from ingestion.blueocean import (
+    SourceConfig,
+    blueocean_pipeline,
+    blueocean_source,
+    ensure_raw_tables,
+    finish_pending_loads,
+)
 from orchestration.assets.config import WRITER_POOL, SyncConfig
 from orchestration.home import Home
 from orchestration.lineage import SOURCE, BlueOceanTranslator, raw_asset_key
 from orchestration.progress import report
 from orchestration.store import Connection, Store
+
+# No usage telemetry leaves the machine (and no time is spent trying).
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
 # Only the resource graph matters for the asset specs; no request is made at definition time.
 _TEMPLATE_SOURCE = blueocean_source(SourceConfig(instance="template", base_url="http://127.0.0.1"))
@@ -69,6 +79,9 @@ def sync_connection(home: Home, store: Store, connection: Connection, config: Sy
         progress=partial(report, connection.name),
     )
     pipeline = blueocean_pipeline(instance=connection.name, warehouse_path=home.warehouse, pipelines_dir=home.dlt_dir)
+    # A package left by a crash between extract and load goes in first; otherwise `run` would
+    # only load it and fetch nothing new until the next sync.
+    finish_pending_loads(pipeline)
     pipeline.run(source)
     counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace else {}
     return Counter({table: n for table, n in counts.items() if table in RAW_TABLES})
