@@ -8,7 +8,9 @@ from litestar.params import Parameter
 
 from api.timerange import RANGE_HELP
 
-Page = Annotated[int, Parameter(ge=1, description="Page number, from 1.")]
+# Bounded so that the row offset always fits DuckDB's BIGINT: a larger page is a 400, not a 500.
+MAX_PAGE = 10_000_000
+Page = Annotated[int, Parameter(ge=1, le=MAX_PAGE, description=f"Page number, from 1 to {MAX_PAGE}.")]
 PerPage = Annotated[int, Parameter(ge=1, le=100, description="Items per page, 1 to 100.")]
 Range = Annotated[str, Parameter(description=f"Time window: {RANGE_HELP}. Half-open [from, to).")]
 JobFilter = Annotated[str | None, Parameter(description="Only this job (a job id, `j_...`).")]

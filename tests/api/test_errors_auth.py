@@ -28,6 +28,8 @@ def assert_error(response, status: int, code: str) -> dict:
 @pytest.mark.parametrize(("url", "parameter"), [
     ("/api/v1/jobs?page=0", "page"),
     ("/api/v1/jobs?page=abc", "page"),
+    ("/api/v1/jobs?page=60061258930084937728", "page"),
+    ("/api/v1/jobs/j_x/builds?page=10000001", "page"),
     ("/api/v1/jobs?per_page=101", "per_page"),
     ("/api/v1/jobs?per_page=0", "per_page"),
     ("/api/v1/analytics/metrics?range=12h", "range"),
