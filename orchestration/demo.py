@@ -45,7 +45,7 @@ def run_demo(home: Home, api_port: int, simulator_port: int) -> int:
         f"\nAPI on {base}  (admin token: {token})\n"
         f"  curl -H 'Authorization: Bearer {token}' {base}/api/v1/jobs\n"
         f"  curl -H 'Authorization: Bearer {token}' '{base}/api/v1/analytics/metrics?range=30d&group_by=folder'\n"
-        f"  open {base}/schema for the API docs; analysts: duckdb -readonly {home.current_snapshot}\n"
+        f"  dashboard: {base}/   API docs: {base}/schema   analysts: open {home.current_snapshot} read-only (README)\n"
         "Ctrl-C stops it all.\n",
         flush=True,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litestar import Response, Router, get
+from litestar import MediaType, Response, Router, get
 from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
@@ -30,7 +30,7 @@ PAGE_HEADERS = {
 @get("/", include_in_schema=False, sync_to_thread=False)
 def dashboard_page() -> Response[bytes]:
     # Read per request (a few kB) so that an edited page shows up without a restart.
-    return Response((STATIC_DIR / "index.html").read_bytes(), media_type="text/html; charset=utf-8",
+    return Response((STATIC_DIR / "index.html").read_bytes(), media_type=MediaType.HTML,
                     headers=PAGE_HEADERS)
 
 
