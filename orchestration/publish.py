@@ -17,7 +17,15 @@ from orchestration.home import Home
 
 SCHEMA = "marts"
 # Rows laid out so that the API's hot queries read one range (a job's builds, newest first).
-ORDER_BY = {"fct_builds": "job_id, started_at desc, number desc", "dim_jobs": "folder, name, job_id"}
+ORDER_BY = {
+    "fct_builds": "job_id, started_at desc, number desc",
+    "dim_jobs": "folder, name, job_id",
+    "fct_stages": "build_id, position",
+    "fct_steps": "build_id, position",
+    "build_logs": "build_id",
+}
+# A build's detail looks one build up by id: an index beats scanning 1M rows (measured 55 ms -> 3 ms).
+INDEXES = {"fct_builds": "build_id"}
 # Besides the current snapshot, keep the previous one: a request that resolved the old link a
 # moment ago can still open it. Older files are deleted; readers that hold them open keep the inode.
 KEEP_PREVIOUS = 1
@@ -40,6 +48,9 @@ def publish_snapshot(home: Home, now: datetime | None = None) -> Path:
         for table in sorted(tables):
             order = f" order by {ORDER_BY[table]}" if table in ORDER_BY else ""
             con.execute(f'create table snap.{SCHEMA}."{table}" as select * from {SCHEMA}."{table}"{order}')
+            if table in INDEXES:
+                column = INDEXES[table]
+                con.execute(f'create index "{table}_{column}" on snap.{SCHEMA}."{table}" ({column})')
         # DETACH checkpoints: the file is complete and has no WAL beside it before it is renamed.
         con.execute("detach snap")
     os.chmod(tmp, 0o444)
