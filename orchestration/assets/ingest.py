@@ -26,7 +26,7 @@ from ingestion.blueocean import (
 )
 from orchestration.assets.config import WRITER_POOL, SyncConfig
 from orchestration.home import Home
-from orchestration.lineage import SOURCE, BlueOceanTranslator, raw_asset_key
+from orchestration.lineage import BlueOceanTranslator, raw_asset_key
 from orchestration.progress import report
 from orchestration.store import Connection, Store
 
@@ -127,4 +127,4 @@ def blueocean_ingest(context: dg.AssetExecutionContext, config: SyncConfig):
         )
 
 
-__all__ = ["RAW_TABLES", "SOURCE", "blueocean_ingest"]
+__all__ = ["RAW_TABLES", "blueocean_ingest"]
