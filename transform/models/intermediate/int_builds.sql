@@ -46,10 +46,11 @@ builds as (
         started.commit_sha,
 
         ---------- load bookkeeping
+        started._dlt_load_id,
         started._loaded_at
 
     from started
-    inner join jobs on jobs.job_id = started.job_id
+    inner join jobs on jobs.instance = started.instance and jobs.full_name = started.job_full_name
 ),
 
 with_end as (

@@ -3,12 +3,12 @@
 with
 
 builds as (
-    select * from {{ ref('int_builds_classified') }}
+    select * from {{ ref('fct_builds') }}
     where is_counted
 ),
 
 stages as (
-    select * from {{ ref('int_stages') }}
+    select * from {{ ref('fct_stages') }}
     where node_type = 'STAGE'
 ),
 

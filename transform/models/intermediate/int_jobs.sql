@@ -11,17 +11,17 @@ runs as (
 ),
 
 jobs_known_only_from_runs as (
+    -- compared on the natural key: hashing the ids of every run just to compare them is costly
     select distinct
-        runs.job_id,
         runs.instance,
         runs.job_full_name as full_name
     from runs
-    anti join jobs on jobs.job_id = runs.job_id
+    anti join jobs on jobs.instance = runs.instance and jobs.full_name = runs.job_full_name
 ),
 
 derived as (
     select
-        job_id,
+        {{ job_id('instance', 'full_name') }} as job_id,
         instance,
         full_name,
         url_decode(regexp_extract(full_name, '[^/]*$')) as name,

@@ -12,7 +12,7 @@ with
 logs as (
     select * from {{ ref('stg_blueocean__run_logs') }}
     {% if is_incremental() -%}
-    where {{ loaded_since_last_run() }}
+    where {{ loaded_since_last_run('run_logs') }}
     {%- endif %}
 ),
 

@@ -13,8 +13,8 @@ with
 
 logs as (
     select * from {{ ref('stg_blueocean__run_logs') }}
-    {% if is_incremental() -%}
-    where {{ loaded_since_last_run() }} or {{ failure_rules_changed() }}
+    {% if is_incremental() and not failure_rules_changed() -%}
+    where {{ loaded_since_last_run('run_logs') }}
     {%- endif %}
 ),
 
@@ -32,7 +32,7 @@ unsuccessful_logs as (
         right(logs.log_text, {{ var('failure_log_tail_chars') }}) as log_tail,
         logs._loaded_at
     from logs
-    inner join builds on builds.build_id = logs.build_id
+    inner join builds using (instance, job_full_name, number)
     where builds.result in ('FAILURE', 'UNSTABLE', 'ABORTED', 'NOT_BUILT')
 ),
 

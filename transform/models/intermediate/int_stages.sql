@@ -9,6 +9,9 @@ nodes as (
 executed as (
     select
         build_id,
+        instance,
+        job_full_name,
+        number,
         node_id as stage_id,
         -- a parallel branch belongs to the stage around it; stages have no parent stage
         case when node_type = 'PARALLEL' then coalesce(parent_id, first_parent) end as parent_stage_id,
@@ -19,6 +22,7 @@ executed as (
         result,
         duration_ms,
         started_at,
+        _dlt_load_id,
         _loaded_at
     from nodes
     where state in ('RUNNING', 'PAUSED', 'FINISHED')

@@ -12,12 +12,13 @@ with
 logs as (
     select * from {{ ref('stg_blueocean__run_logs') }}
     {% if is_incremental() -%}
-    where {{ loaded_since_last_run() }}
+    where {{ loaded_since_last_run('run_logs') }}
     {%- endif %}
 ),
 
 builds as (
-    select build_id from {{ ref('int_builds') }}
+    -- joined on the run's natural key: no id is hashed for runs that are not new
+    select instance, job_full_name, number from {{ ref('int_builds') }}
 ),
 
 final as (
@@ -28,7 +29,7 @@ final as (
         logs.truncated,
         logs._loaded_at
     from logs
-    inner join builds on builds.build_id = logs.build_id
+    semi join builds using (instance, job_full_name, number)
 )
 
 select * from final

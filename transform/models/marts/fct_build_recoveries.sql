@@ -8,28 +8,35 @@ builds as (
     where is_counted
 ),
 
-with_next_success as (
+numbered as (
     select
         *,
-        min(number) filter (where is_success) over (
+        -- the successes at or after this build: failures that share the count share their
+        -- next success (a running count is much cheaper than a "min over the rest" frame)
+        count(*) filter (where is_success) over (
             partition by job_id
-            order by number
-            rows between current row and unbounded following
-        ) as next_success_number
+            order by number desc
+            rows between unbounded preceding and current row
+        ) as successes_from_here
     from builds
 ),
 
 failure_runs as (
-    -- failures that share the next success form one run
     select
         job_id,
-        next_success_number,
+        successes_from_here,
         arg_min(build_id, number) as first_failed_build_id,
         arg_min(ended_at, number) as failed_at,
         count(*) as failed_builds
-    from with_next_success
+    from numbered
     where not is_success
-    group by job_id, next_success_number
+    group by job_id, successes_from_here
+),
+
+recoveries as (
+    select job_id, successes_from_here, build_id, ended_at
+    from numbered
+    where is_success
 ),
 
 final as (
@@ -45,9 +52,9 @@ final as (
         epoch_ms(recovery.ended_at) - epoch_ms(failure_runs.failed_at) as recovery_ms
     from failure_runs
     inner join {{ ref('int_jobs') }} as jobs on jobs.job_id = failure_runs.job_id
-    left join builds as recovery
+    left join recoveries as recovery
         on recovery.job_id = failure_runs.job_id
-       and recovery.number = failure_runs.next_success_number
+       and recovery.successes_from_here = failure_runs.successes_from_here
 )
 
 select * from final

@@ -13,12 +13,13 @@ with
 stages as (
     select * from {{ ref('int_stages') }}
     {% if is_incremental() -%}
-    where {{ loaded_since_last_run() }}
+    where {{ loaded_since_last_run('nodes') }}
     {%- endif %}
 ),
 
 builds as (
-    select build_id from {{ ref('int_builds') }}
+    -- joined on the run's natural key: no id is hashed for runs that are not new
+    select instance, job_full_name, number from {{ ref('int_builds') }}
 ),
 
 final as (
@@ -35,7 +36,7 @@ final as (
         stages.started_at,
         stages._loaded_at
     from stages
-    inner join builds on builds.build_id = stages.build_id
+    semi join builds using (instance, job_full_name, number)
 )
 
 select * from final

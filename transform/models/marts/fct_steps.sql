@@ -12,12 +12,13 @@ with
 steps as (
     select * from {{ ref('stg_blueocean__steps') }}
     {% if is_incremental() -%}
-    where {{ loaded_since_last_run() }}
+    where {{ loaded_since_last_run('steps') }}
     {%- endif %}
 ),
 
 builds as (
-    select build_id from {{ ref('int_builds') }}
+    -- joined on the run's natural key: no id is hashed for runs that are not new
+    select instance, job_full_name, number from {{ ref('int_builds') }}
 ),
 
 final as (
@@ -33,7 +34,7 @@ final as (
         steps.started_at,
         steps._loaded_at
     from steps
-    inner join builds on builds.build_id = steps.build_id
+    semi join builds using (instance, job_full_name, number)
 )
 
 select * from final
