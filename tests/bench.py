@@ -1,7 +1,8 @@
-"""`make bench`: run every benchmark and write docs/benchmarks.md.
+"""`make bench`: run the benchmarks and write docs/benchmarks.md.
 
-Each benchmark module exposes `run(out: list[str])` and appends a Markdown section whose figures
-are ratios against a baseline measured in the same run. `make bench ONLY=api` runs one of them.
+Each benchmark module exposes `run(out: list[str])` and appends a Markdown section (starting with
+its `## ` heading) whose figures are ratios against a baseline measured in the same run.
+`make bench ONLY=api` runs one of them and keeps the other sections of the file as they were.
 """
 
 from __future__ import annotations
@@ -15,28 +16,53 @@ from datetime import UTC, datetime
 
 from tests.conftest import REPO
 
-BENCHMARKS = ("ingestion", "dbt", "api")
+# Benchmark module suffix -> the heading its section starts with.
+BENCHMARKS = {"ingestion": "## Ingestion", "dbt": "## Warehouse", "api": "## API"}
+TARGET = REPO / "docs" / "benchmarks.md"
+
+
+def previous_sections(text: str) -> dict[str, list[str]]:
+    """The sections of an earlier docs/benchmarks.md, by benchmark name."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            name = next((n for n, h in BENCHMARKS.items() if line.startswith(h)), None)
+            current = sections.setdefault(name, []) if name else None
+        if current is not None:
+            current.append(line)
+    return sections
 
 
 def main() -> int:
     only = os.environ.get("ONLY")
-    names = [n for n in BENCHMARKS if only in (None, "", n)]
+    if only and only not in BENCHMARKS:
+        print(f"ONLY must be one of {', '.join(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    kept = previous_sections(TARGET.read_text()) if TARGET.exists() else {}
     out = [
         "# Benchmarks",
         "",
-        f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}. "
-        "Every figure is a ratio against a baseline measured in the same run.",
+        "Written by `make bench`; each section says when and on what it was measured. Every figure is a "
+        "ratio against a baseline measured in the same run.",
         "",
     ]
-    for name in names:
-        started = time.monotonic()
-        print(f"== {name}", flush=True)
-        importlib.import_module(f"tests.bench_{name}").run(out)
-        print(f"   {time.monotonic() - started:.0f} s", flush=True)
-    target = REPO / "docs" / "benchmarks.md"
-    target.write_text("\n".join(out) + "\n")
-    print(f"wrote {target}")
+    for name in BENCHMARKS:
+        if only in (None, "", name):
+            started = time.monotonic()
+            print(f"== {name}", flush=True)
+            section: list[str] = []
+            importlib.import_module(f"tests.bench_{name}").run(section)
+            section[1:1] = ["", f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores, "
+                            f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end."]
+            out += section
+            print(f"   {time.monotonic() - started:.0f} s", flush=True)
+        else:
+            out += kept.get(name, [])
+        if out[-1] != "":
+            out.append("")
+    TARGET.write_text("\n".join(out).rstrip("\n") + "\n")
+    print(f"wrote {TARGET}")
     return 0
 
 
