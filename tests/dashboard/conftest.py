@@ -1,34 +1,43 @@
-"""The dashboard's test bench: a published snapshot, the app served by uvicorn on 127.0.0.1, and a
-headless Debian Chromium driven by Playwright.
+"""The dashboard's test bench: a home synced from the bundled simulator, the app served by uvicorn on
+127.0.0.1, and a headless Debian Chromium driven by Playwright.
 
-`dashboard_data` is the one place that decides where the data comes from (today the fixture rows of
-tests/api/snapshot_fixture.py; later a synced simulator). Everything else only needs its `home`.
+`dashboard_data` is the one place that decides where the data comes from: two simulated controllers
+(real HTTP on 127.0.0.1, two seeds with the same job names, so instances matter) registered in the
+home's store and synced once by `buildbutler sync`, as a user would. The simulators and the browser
+share one fixed `now` (`pages.NOW`), so the data is deterministic, recent relative to the page's
+default range, and the screenshot reproducible.
+
+No separate fixture data is needed for the edge cases: empty windows are the same snapshot seen from
+a browser clock long after the controllers' history, and the errors the page must show plainly
+(401, 403, 400, 404) are the API's own answers.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 import pytest
 import uvicorn
-from litestar import Litestar
 
 from api.app import create_app
-from api.dashboard import dashboard_router
+from ingestion.simulator import Simulator
 from orchestration.home import Home
 from orchestration.store import Store
-from tests.api.snapshot_fixture import make_fixture, publish, write_snapshot
+from tests.conftest import BIN, REPO
+from tests.dashboard.pages import NOW
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CONTROLLERS = {"ci-main": 7, "ci-edge": 12}  # connection name: simulator seed
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,7 @@ class DashboardData:
     home: Home
     admin_token: str
     viewer_token: str
+    simulators: dict[str, Simulator]  # by connection name, still serving
 
 
 @dataclass(frozen=True)
@@ -55,27 +65,30 @@ class Server:
 
 
 @pytest.fixture(scope="package")
-def dashboard_data(tmp_path_factory: pytest.TempPathFactory) -> DashboardData:
-    """A home with a published snapshot and two API tokens (admin, viewer)."""
+def dashboard_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DashboardData]:
+    """A home synced from the simulated controllers, with two API tokens (admin, viewer)."""
     home = Home(tmp_path_factory.mktemp("dashboard") / "home").ensure()
-    snapshot = write_snapshot(home.serving_dir / "snapshot-20260101T000000Z.duckdb", make_fixture())
-    publish(home, snapshot)
     store = Store(home)
-    return DashboardData(home, store.create_api_token("admin", "dashboard-test"),
-                         store.create_api_token("viewer", "dashboard-viewer"))
-
-
-def app_with_dashboard(home: Home) -> Litestar:
-    app = create_app(home)
-    if not any(route.path == "/" for route in app.routes):  # once api/app.py mounts it itself
-        app.register(dashboard_router)
-    return app
+    simulators = {name: Simulator(seed=seed, now=NOW).start() for name, seed in CONTROLLERS.items()}
+    try:
+        for name, simulator in simulators.items():
+            store.add_connection(name, simulator.url)
+        env = {**os.environ, "BUILDBUTLER_HOME": str(home.root), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+        sync = subprocess.run([str(BIN / "buildbutler"), "sync"], cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=600)
+        if sync.returncode != 0:
+            pytest.fail(f"buildbutler sync failed ({sync.returncode}):\n{sync.stdout[-3000:]}\n{sync.stderr[-3000:]}")
+        yield DashboardData(home, store.create_api_token("admin", "dashboard-test"),
+                            store.create_api_token("viewer", "dashboard-viewer"), simulators)
+    finally:
+        for simulator in simulators.values():
+            simulator.stop()
 
 
 @pytest.fixture(scope="package")
 def server(dashboard_data: DashboardData) -> Iterator[Server]:
-    config = uvicorn.Config(app_with_dashboard(dashboard_data.home), host="127.0.0.1", port=0,
-                            log_level="warning", lifespan="on")
+    config = uvicorn.Config(create_app(dashboard_data.home), host="127.0.0.1", port=0, log_level="warning",
+                            lifespan="on")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, name="dashboard-uvicorn", daemon=True)
     thread.start()
@@ -92,39 +105,11 @@ def server(dashboard_data: DashboardData) -> Iterator[Server]:
 
 @pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
+    if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="package")
-def fake_jenkins() -> Iterator[str]:
-    """A loopback HTTP server answering Blue Ocean's organization endpoint with the recorded sample,
-    for the connection check (POST /connections/{id}/test)."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    organization = (Path(__file__).resolve().parents[2] / ".." / "shared" / "blueocean-samples"
-                    / "organization.json").read_bytes()
-
-    class BlueOcean(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server hook's name
-            found = self.path == "/blue/rest/organizations/jenkins/"
-            self.send_response(200 if found else 404)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(organization if found else b"{}")
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), BlueOcean)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()

@@ -1,9 +1,11 @@
 """How the page must print numbers, written out in Python from the spec (not from the page's code):
-durations `3m 05s`, rates `94.1%`, counts `1,247`. Halves round up, as JavaScript's toFixed does."""
+durations `3m 05s`, rates `94.1%`, counts `1,247`, times `Nov 15, 04:32` (the tests' browser is in
+UTC). Halves round up, as JavaScript's toFixed does."""
 
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 DASH = "—"
@@ -34,17 +36,24 @@ def count(value: int | None) -> str:
     return DASH if value is None else f"{value:,}"
 
 
+def date_time(iso: str | None) -> str:
+    return DASH if iso is None else datetime.fromisoformat(iso).strftime("%b %-d, %H:%M")
+
+
 RESULT_LABELS = {"SUCCESS": "Success", "UNSTABLE": "Unstable", "FAILURE": "Failure", "ABORTED": "Aborted",
                  "NOT_BUILT": "Not built", None: "Running"}
 
 
-def change(kind: str, current: float | None, previous: float | None) -> str | None:
-    """The change line of a KPI card: rates in percentage points, the rest in percent."""
+def change(kind: str, current: float | None, previous: float | None, better: str | None = None
+           ) -> tuple[str, str] | None:
+    """The change line of a KPI card and its tone: rates in percentage points, the rest in percent;
+    `good` when it moved the way `better` ("up", "down") says, `flat` when unchanged or neutral."""
     if current is None or previous is None or (kind != "rate" and previous == 0):
         return None
     diff = (current - previous) * 100 if kind == "rate" else (current - previous) / previous * 100
     shown = half_up(abs(diff), 1 if kind == "rate" else 0)
     text = f"{shown} pts" if kind == "rate" else f"{shown}%"
     if shown == 0:
-        return f"±{text}"
-    return f"{'▲' if diff > 0 else '▼'} {text}"
+        return f"±{text}", "flat"
+    tone = "flat" if better is None else "good" if (diff > 0) == (better == "up") else "bad"
+    return f"{'▲' if diff > 0 else '▼'} {text}", tone

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from playwright.sync_api import Browser, Page
+
+from ingestion.simulator.clock import DEFAULT_NOW
 
 WIDE = {"width": 1280, "height": 800}
 NARROW = {"width": 390, "height": 844}
 TOKEN_KEY = "buildbutler.token"  # as in static/js/api.js
+# The simulated controllers' present, and the browser's clock: fixed, so data and screenshots repeat.
+NOW: datetime = DEFAULT_NOW
 
 
 class Problems:
@@ -44,9 +49,12 @@ class Problems:
         assert not items, "the page ran into problems:\n" + "\n".join(items)
 
 
-def new_page(browser: Browser, viewport: dict = WIDE, token: str | None = None) -> Page:
-    """A page in a fresh context (own sessionStorage), in UTC; with `token` already signed in."""
+def new_page(browser: Browser, viewport: dict = WIDE, token: str | None = None, now: datetime = NOW) -> Page:
+    """A page in a fresh context (own sessionStorage), in UTC, its clock fixed at `now`; with `token`
+    already signed in. Timers still run, but Playwright's clock reports an error thrown in one as a
+    console error rather than a page error: Problems fails on both."""
     context = browser.new_context(viewport=viewport, timezone_id="UTC", locale="en-US")
+    context.clock.set_fixed_time(now)
     if token:
         context.add_init_script(f"sessionStorage.setItem({TOKEN_KEY!r}, {token!r})")
     return context.new_page()

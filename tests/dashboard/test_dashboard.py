@@ -1,14 +1,14 @@
-"""End to end: the dashboard in headless Chromium, served by the real app over a published snapshot.
+"""End to end: the dashboard in headless Chromium against the app serving a synced simulator.
 
 One signed-in page walks through the overview, the ranges, the jobs table, a job with a build, and
 the connections; every number it shows is compared with what /api/v1 answers for the same query,
-and any console error, failed request or HTTP error fails the test that caused it.
+and any console error, page error, failed request or HTTP error fails the test that caused it.
 """
 
 from __future__ import annotations
 
-import math
 import os
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -17,11 +17,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.dashboard import expected
-from tests.dashboard.pages import NARROW, Problems, new_page, sign_in
+from tests.dashboard.checks import all_jobs, check_kpis, check_trend, expected_rows, table_rows
+from tests.dashboard.pages import NARROW, NOW, Problems, new_page, sign_in
 
-REPO = Path(__file__).resolve().parents[2]
-KPI_FORMATS = {"successRate": expected.rate, "p95Duration": expected.duration,
-               "avgQueueTime": expected.duration, "totalBuilds": expected.count}
+SCREENSHOT_ENV = "BUILDBUTLER_SCREENSHOT"  # a path that also gets the overview's screenshot (docs/dashboard.png)
+PER_PAGE = 20  # builds on a job page, as in static/js/views/job.js
 expect.set_options(timeout=15_000)
 
 
@@ -49,27 +49,6 @@ def dashboard(server, browser):
     page.context.close()
 
 
-def all_jobs(server, **filters) -> list[dict]:
-    jobs, page = [], 1
-    while True:
-        body = server.api("/jobs", per_page="100", page=str(page), **filters)
-        jobs += body["data"]
-        if len(jobs) >= body["meta"]["total"]:
-            return jobs
-        page += 1
-
-
-def check_kpis(board: Dashboard, window: str, previous: str) -> None:
-    """The overview's four numbers and their change are the API's for `window` against `previous`."""
-    current = board.server.api("/analytics/metrics", range=window)
-    before = board.server.api("/analytics/metrics", range=previous)
-    for metric, fmt in KPI_FORMATS.items():
-        expect(board.page.locator(f'.overview .kpi[data-metric="{metric}"] .kpi-value')).to_have_text(fmt(current[metric]))
-    for metric, kind in (("successRate", "rate"), ("totalBuilds", "ratio"), ("p95Duration", "ratio")):
-        change = expected.change(kind, current[metric], before[metric]) or "no comparison"
-        expect(board.page.locator(f'.overview .kpi[data-metric="{metric}"] .kpi-change')).to_contain_text(change)
-
-
 def test_token_is_kept_for_the_session(dashboard: Dashboard) -> None:
     dashboard.page.reload()
     expect(dashboard.page.locator(".overview[data-loaded]")).to_be_visible()
@@ -84,33 +63,22 @@ def test_overview_numbers_are_the_apis(dashboard: Dashboard) -> None:
     assert overview.get_attribute("data-range") == "7d"
     window, previous = overview.get_attribute("data-window"), overview.get_attribute("data-previous")
     start, end = window.split("/")
-    assert previous.split("/")[1] == start
-    check_kpis(dashboard, window, previous)
-
-    # The trend: seven one-day buckets tiling the window, each with the API's numbers for that day.
-    buckets = page.eval_on_selector_all(".overview svg.trend rect.bucket", "els => els.map(e => ({...e.dataset}))")
-    assert len(buckets) == 7
-    assert buckets[0]["from"].replace(".000Z", "Z") == start and buckets[-1]["to"].replace(".000Z", "Z") == end
-    for bucket in buckets:
-        api = server.api("/analytics/metrics", range=f"{bucket['from']}/{bucket['to']}")
-        assert int(bucket["totalBuilds"]) == api["totalBuilds"], bucket
-        assert (int(bucket["p95Duration"]) if bucket["p95Duration"] else None) == api["p95Duration"], bucket
-        for metric in ("successRate", "avgQueueTime"):
-            shown = float(bucket[metric]) if bucket[metric] else None
-            assert (shown is None) == (api[metric] is None), (metric, bucket)
-            assert shown is None or math.isclose(shown, api[metric], rel_tol=1e-9), (metric, bucket)
+    assert end == NOW.strftime("%Y-%m-%dT%H:%M:%SZ") and previous.split("/")[1] == start
+    assert server.api("/analytics/metrics", range=window)["totalBuilds"] > 0, "the synced data is not in the window"
+    check_kpis(page, server, ".overview", window, previous)
+    check_trend(page, server, window, 7)
 
     # Failure categories: the export of the same window, counted.
     rows = server.api("/analytics/export", format="json", range=window)
     categories = Counter(row["failureCategory"] for row in rows if row["failureCategory"])
     shown = page.eval_on_selector_all(".categories li", "els => els.map(e => [e.dataset.category, +e.dataset.count])")
-    assert dict(shown) == dict(categories) and len(shown) == len(categories)
+    assert categories and dict(shown) == dict(categories) and len(shown) == len(categories)
     assert [n for _, n in shown] == sorted(categories.values(), reverse=True)
 
     # Least reliable jobs: their success rate in the window is the API's, per job.
     per_job = {m["key"]: m for m in server.api("/analytics/metrics", range=window, group_by="job")["data"]}
-    listed = page.eval_on_selector_all(
-        ".unreliable li", "els => els.map(e => [e.querySelector('a').hash.split('/').pop(), e.querySelector('.num').textContent])")
+    listed = page.eval_on_selector_all(".unreliable li", """els => els.map(e => [
+        e.querySelector('a').hash.split('/').pop(), e.querySelector('.num').textContent])""")
     assert listed
     for job_id, text in listed:
         assert text == expected.rate(per_job[job_id]["successRate"])
@@ -125,42 +93,19 @@ def test_each_range_shows_the_apis_numbers(dashboard: Dashboard, range_key: str,
     overview = page.locator(f'.overview[data-range="{range_key}"][data-loaded]')
     expect(overview).to_be_visible()
     expect(page.locator(f'.range button[data-range="{range_key}"]')).to_have_attribute("aria-pressed", "true")
-    check_kpis(dashboard, overview.get_attribute("data-window"), overview.get_attribute("data-previous"))
-    expect(page.locator(".overview svg.trend rect.bucket")).to_have_count(buckets)
+    window = overview.get_attribute("data-window")
+    check_kpis(page, dashboard.server, ".overview", window, overview.get_attribute("data-previous"))
+    check_trend(page, dashboard.server, window, buckets)
     dashboard.problems.check()
-
-
-def table_rows(page: Page) -> list[dict]:
-    return page.eval_on_selector_all(".jobs-table tbody tr[data-job-id]", """trs => trs.map(tr => {
-        const row = {id: tr.dataset.jobId};
-        for (const td of tr.querySelectorAll('td[data-col]')) row[td.dataset.col] = td.textContent.trim();
-        row.name = tr.querySelector('td[data-col=name] a').textContent;
-        return row;
-    })""")
 
 
 def test_jobs_table_is_the_apis_jobs(dashboard: Dashboard) -> None:
     page, server = dashboard.page, dashboard.server
     dashboard.go("#/jobs", ".jobs")
-    window = page.locator(".jobs").get_attribute("data-window")
-    jobs = all_jobs(server)
-    per_job = {m["key"]: m for m in server.api("/analytics/metrics", range=window, group_by="job")["data"]}
-    branch_of = {}
-    for row in server.api("/analytics/export", format="json", range=window):  # oldest first: the last one wins
-        branch_of[row["jobId"]] = row["branch"]
-
-    rows = table_rows(page)
-    assert [r["id"] for r in rows] == [j["id"] for j in jobs]  # folder, then name: the API's order
-    for row, job in zip(rows, jobs):
-        metrics = per_job.get(job["id"], {"totalBuilds": 0, "p95Duration": None})
-        last = f"#{job['lastBuild']}{expected.RESULT_LABELS[job['lastResult']]}" if job["lastBuild"] else "—"
-        assert row == {
-            "id": job["id"], "name": job["name"], "instance": job["instance"], "folder": job["folder"],
-            "branch": branch_of.get(job["id"]) or "—", "lastBuild": last,
-            "successRate": expected.rate(job["successRate"]), "builds": expected.count(metrics["totalBuilds"]),
-            "p95": expected.duration(metrics["p95Duration"]), "trend": "",
-        }
-    expect(page.locator(".jobs .count")).to_have_text(f"{len(jobs)} jobs")
+    rows = expected_rows(server, page.locator(".jobs").get_attribute("data-window"))
+    assert len({r["instance"] for r in rows}) > 1 and any(r["builds"] != "0" for r in rows)
+    assert table_rows(page) == rows  # folder, then name: the API's order
+    expect(page.locator(".jobs .count")).to_have_text(f"{len(rows)} jobs")
 
     def shown_ids() -> list[str]:
         return [r["id"] for r in table_rows(page)]
@@ -168,28 +113,26 @@ def test_jobs_table_is_the_apis_jobs(dashboard: Dashboard) -> None:
     # Filters, with values taken from the data: the last instance, a folder that has folders below it
     # (the API's "this folder and below"), a branch, and a piece of a name in the wrong case.
     filters = page.locator(".jobs .filters")
-    instance = sorted({j["instance"] for j in jobs})[-1]
+    instance = sorted({r["instance"] for r in rows})[-1]
     filters.locator("select[name=instance]").select_option(instance)
     assert shown_ids() == [j["id"] for j in all_jobs(server, instance=instance)]
     filters.locator("select[name=instance]").select_option("")
-    folders = sorted({"/" + "/".join(j["folder"].strip("/").split("/")[:n])
-                      for j in jobs for n in range(1, j["folder"].count("/") + 1) if j["folder"] != "/"})
-    if folders:
-        folder = next((f for f in folders if any(o.startswith(f + "/") for o in folders)), folders[0])
-        filters.locator("select[name=folder]").select_option(folder)
-        assert shown_ids() == [j["id"] for j in all_jobs(server, folder=folder)]
-        filters.locator("select[name=folder]").select_option("")
-    branch = next((b for b in branch_of.values() if b), None)
-    if branch:
-        filters.locator("select[name=branch]").select_option(branch)
-        assert shown_ids() == [j["id"] for j in jobs if branch_of.get(j["id"]) == branch]
-        filters.locator("select[name=branch]").select_option("")
-    word = jobs[-1]["name"][-4:]
+    folders = sorted({"/" + "/".join(r["folder"].strip("/").split("/")[:n])
+                      for r in rows for n in range(1, r["folder"].count("/") + 1) if r["folder"] != "/"})
+    folder = next(f for f in folders if any(o.startswith(f + "/") for o in folders))
+    filters.locator("select[name=folder]").select_option(folder)
+    assert shown_ids() == [j["id"] for j in all_jobs(server, folder=folder)]
+    filters.locator("select[name=folder]").select_option("")
+    branch = next(r["branch"] for r in rows if r["branch"] != "—")
+    filters.locator("select[name=branch]").select_option(branch)
+    assert shown_ids() == [r["id"] for r in rows if r["branch"] == branch]
+    filters.locator("select[name=branch]").select_option("")
+    word = rows[-1]["name"][-4:]
     filters.locator("input[name=q]").fill(word.swapcase())
-    assert shown_ids() == [j["id"] for j in jobs if word.lower() in j["name"].lower()]
+    assert shown_ids() == [r["id"] for r in rows if word.lower() in r["name"].lower()]
     filters.locator("input[name=q]").fill("")
 
-    rate = {j["id"]: j["successRate"] for j in jobs}
+    rate = {j["id"]: j["successRate"] for j in all_jobs(server)}
     page.locator('th button[data-sort="successRate"]').click()
     expect(page.locator("th[aria-sort=descending]")).to_have_text("Success rate▼")
     rates = [rate[i] for i in shown_ids()]
@@ -202,48 +145,64 @@ def test_jobs_table_is_the_apis_jobs(dashboard: Dashboard) -> None:
     dashboard.problems.check()
 
 
-def pick_build(server) -> tuple[dict, dict]:
-    """A job and a finished build with stages on its first page of builds, one with parallel branches if any."""
-    found = None
-    for job in all_jobs(server):
-        for build in server.api(f"/jobs/{job['id']}/builds", per_page="20")["data"]:
-            if build["state"] == "FINISHED":
-                detail = server.api(f"/builds/{build['id']}")
-                if any(stage.get("parallel") for stage in detail["stages"]):
-                    return job, detail
-                if detail["stages"] and found is None:
-                    found = job, detail
-                break  # one finished build a job is enough to look at
-    if found is None:
-        pytest.fail("the data has no finished build with stages")
-    return found
+def pick_build(server, simulators: dict) -> tuple[dict, dict]:
+    """The most telling build a job page shows on its first page: a failure with parallel branches if
+    there is one (else a failure with stages, else any finished build with stages), chosen from the
+    simulators' truth, then looked up in the API."""
+    candidates = []
+    for instance, simulator in simulators.items():
+        for job in simulator.truth()["jobs"]:
+            newest = sorted((b for b in job["builds"] if not b["deleted"]), key=lambda b: b["start_ms"], reverse=True)
+            candidates += [((b["result"] == "FAILURE", any(s["parallel"] for s in b["stages"])),
+                            instance, job["folder"], job["name"], b["number"])
+                           for b in newest[:PER_PAGE] if b["state"] == "FINISHED" and b["stages"]]
+    _, instance, folder, name, number = max(candidates)
+    job = next(j for j in all_jobs(server, instance=instance) if (j["folder"], j["name"]) == (folder, name))
+    build = next((b for b in server.api(f"/jobs/{job['id']}/builds", per_page=str(PER_PAGE))["data"]
+                  if b["number"] == number), None)
+    assert build, f"{instance} {folder} {name} #{number} is not on its job's first page of builds"
+    return job, server.api(f"/builds/{build['id']}")
 
 
-def test_job_page_shows_builds_stage_timeline_and_log(dashboard: Dashboard, tmp_path: Path) -> None:
+def test_job_page_shows_builds_stage_timeline_and_log(dashboard: Dashboard, dashboard_data, tmp_path: Path) -> None:
     page, server = dashboard.page, dashboard.server
-    job, build = pick_build(server)
+    job, build = pick_build(server, dashboard_data.simulators)
     dashboard.go("#/jobs", ".jobs")
     page.locator(f'tr[data-job-id="{job["id"]}"] td[data-col="name"] a').click()
+    view = page.locator(f'.job[data-job-id="{job["id"]}"]')
     expect(page.locator(f'.job[data-job-id="{job["id"]}"][data-loaded]')).to_be_visible()
     expect(page.locator(".job h1")).to_have_text(job["name"])
-    window = page.locator(".job").get_attribute("data-window")
-    metrics = server.api("/analytics/metrics", range=window, job=job["id"])
-    for metric, fmt in KPI_FORMATS.items():
-        expect(page.locator(f'.job .kpi[data-metric="{metric}"] .kpi-value')).to_have_text(fmt(metrics[metric]))
+    check_kpis(page, server, ".job", view.get_attribute("data-window"), job=job["id"])
 
-    builds = server.api(f"/jobs/{job['id']}/builds", per_page="20")
-    shown = page.eval_on_selector_all(".builds-table tbody tr[data-build-id]", """trs => trs.map(tr => [
-        tr.dataset.buildId, tr.querySelector('[data-col=number]').textContent,
-        tr.querySelector('[data-col=duration]').textContent])""")
-    assert shown == [[b["id"], f"#{b['number']}", expected.duration(b["duration"])] for b in builds["data"]]
+    def builds_shown() -> list[dict]:
+        return page.eval_on_selector_all(".builds-table tbody tr[data-build-id]", """trs => trs.map(tr => {
+            const row = {id: tr.dataset.buildId};
+            for (const td of tr.querySelectorAll('td[data-col]')) row[td.dataset.col] = td.textContent;
+            row.commit = tr.querySelector('[data-col=commit] code')?.title ?? null;
+            row.failureCategory = row.failureCategory !== '—';  // its wording is the page's own
+            return row;
+        })""")
+
+    def builds_expected(builds: list[dict]) -> list[dict]:
+        return [{"id": b["id"], "number": f"#{b['number']}", "result": expected.RESULT_LABELS[b["result"]],
+                 "timestamp": expected.date_time(b["timestamp"]), "duration": expected.duration(b["duration"]),
+                 "queueTime": expected.duration(b["queueTime"]), "branch": b["branch"] or "—", "commit": b["commit"],
+                 "failureCategory": b["failureCategory"] is not None} for b in builds]
+
+    builds = server.api(f"/jobs/{job['id']}/builds", per_page=str(PER_PAGE))
+    assert builds_shown() == builds_expected(builds["data"])
 
     page.locator(f'.builds-table tr[data-build-id="{build["id"]}"] td[data-col="number"] a').click()
     card = page.locator(f'.build-card[data-build-id="{build["id"]}"]')
     expect(card).to_be_visible()
     assert page.evaluate("location.hash").endswith(f"/builds/{build['id']}")
     expect(card.locator("h2")).to_have_text(f"Build #{build['number']}")
+    expect(card.locator("header .badge")).to_have_text(expected.RESULT_LABELS[build["result"]])
+    if build["failureCategory"]:
+        expect(card.locator(f"header .chip.c-{build['failureCategory']}")).to_be_visible()
     expect(card.locator("svg.timeline")).to_be_visible()
-    rows = card.locator("svg.timeline .stage-row").evaluate_all("gs => gs.map(g => [g.dataset.name, g.dataset.duration])")
+    rows = card.locator("svg.timeline .stage-row").evaluate_all(
+        "gs => gs.map(g => [g.dataset.name, g.dataset.duration])")
     assert rows == [[s["name"], str(s["duration"])] for stage in build["stages"]
                     for s in [stage, *stage.get("parallel", [])]]
     log = card.locator("pre.log")
@@ -251,22 +210,47 @@ def test_job_page_shows_builds_stage_timeline_and_log(dashboard: Dashboard, tmp_
     assert log.text_content() == server.api(f"/builds/{build['id']}/log")
     page.screenshot(path=tmp_path / "job.png", full_page=True)
 
-    if builds["meta"]["total"] > 20:
-        page.locator(".pager a", has_text="Older").click()
+    # The result filter and the next page are the API's answers to the same query.
+    def reloaded(query: str = "") -> None:  # the view is redrawn from scratch when its address changes
+        expect(page).to_have_url(re.compile(re.escape(f"#/jobs/{job['id']}" + (f"?{query}" if query else "")) + "$"))
         expect(page.locator(".job[data-loaded]")).to_be_visible()
-        second = server.api(f"/jobs/{job['id']}/builds", per_page="20", page="2")["data"]
-        expect(page.locator(".builds-table tbody tr[data-build-id]")).to_have_count(len(second))
-        ids = page.eval_on_selector_all(".builds-table tbody tr[data-build-id]", "trs => trs.map(t => t.dataset.buildId)")
-        assert ids == [b["id"] for b in second]
+
+    page.locator(".builds-card select[name=result]").select_option(build["result"])
+    reloaded(f"result={build['result']}")
+    only = server.api(f"/jobs/{job['id']}/builds", per_page=str(PER_PAGE), result=build["result"])["data"]
+    assert builds_shown() == builds_expected(only)
+    page.locator(".builds-card select[name=result]").select_option("")
+    reloaded()
+    if builds["meta"]["total"] > PER_PAGE:
+        page.locator(".pager a", has_text="Older").click()
+        reloaded("page=2")
+        second = server.api(f"/jobs/{job['id']}/builds", per_page=str(PER_PAGE), page="2")["data"]
+        assert builds_shown() == builds_expected(second)
     dashboard.problems.check()
 
 
-def test_connections_can_be_added_tested_and_removed(dashboard: Dashboard, fake_jenkins: str) -> None:
+def test_synced_connections_show_their_last_sync(dashboard: Dashboard, dashboard_data) -> None:
+    page, server = dashboard.page, dashboard.server
+    dashboard.go("#/connections", ".connections")
+    connections = server.api("/connections")["data"]
+    assert sorted(c["name"] for c in connections) == sorted(dashboard_data.simulators)
+    for connection in connections:
+        assert connection["lastSyncStatus"] == "success"
+        row = page.locator(f'tr[data-connection="{connection["name"]}"]')
+        expect(row.locator('[data-col="url"]')).to_have_text(connection["url"])
+        expect(row.locator('[data-col="sync"] .badge.s-success')).to_have_text("Synced")
+        assert row.locator('[data-col="sync"] .muted').get_attribute("title") not in (None, "", "—")
+        row.get_by_role("button", name="Test").click()
+        expect(row.locator('.verdict [data-ok="true"]')).to_have_text("✓ Blue Ocean answered. (HTTP 200)")
+    dashboard.problems.check()
+
+
+def test_connections_can_be_added_tested_and_removed(dashboard: Dashboard, dashboard_data) -> None:
     page, server = dashboard.page, dashboard.server
     dashboard.go("#/connections", ".connections")
     form = page.locator("form.add-connection")
     form.locator("input[name=name]").fill("Local Jenkins")
-    form.locator("input[name=url]").fill(fake_jenkins)
+    form.locator("input[name=url]").fill(dashboard_data.simulators["ci-main"].url)
     form.locator("input[name=username]").fill("ci-bot")
     form.locator("input[name=token]").fill("jenkins-secret")
     form.locator("button[type=submit]").click()
@@ -295,8 +279,8 @@ def test_screenshots_and_narrow_window(dashboard: Dashboard, browser, server, tm
     dashboard.go("#/", ".overview")
     page.mouse.move(0, 0)
     page.screenshot(path=tmp_path / "dashboard.png", full_page=True)
-    if os.environ.get("BUILDBUTLER_SCREENSHOT") == "1":
-        shutil.copyfile(tmp_path / "dashboard.png", REPO / "docs" / "dashboard.png")
+    if os.environ.get(SCREENSHOT_ENV):
+        shutil.copyfile(tmp_path / "dashboard.png", os.environ[SCREENSHOT_ENV])
     dashboard.problems.check()
 
     narrow = new_page(browser, NARROW, token=server.admin_token)

@@ -87,7 +87,9 @@ function unreliableJobsCard(builds) {
         h("span", { class: "num" }, formatRate(job.successRate)),
         h("span", { class: "muted fails" },
           `${job.counted.filter((b) => b.result !== "SUCCESS").length} of ${job.counted.length} failed`))))
-      : h("p", { class: "empty-note" }, "Every job with enough builds succeeded."));
+      : h("p", { class: "empty-note" }, builds.length
+        ? "Every job with enough builds succeeded."
+        : "No builds in this window."));
 }
 
 export function overviewView(route, ctx) {
