@@ -36,6 +36,14 @@ class AnswerCache:
         self._answers: OrderedDict[Hashable, bytes] = OrderedDict()
         self._bytes = 0
         self._pending: dict[Hashable, asyncio.Future] = {}
+        self.computations = 0  # answers computed rather than served as kept (tests and benchmarks read it)
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    @property
+    def kept_bytes(self) -> int:
+        return self._bytes
 
     async def get(self, key: Hashable, compute: Callable[[], Awaitable[bytes]]) -> bytes:
         """The answer for `key`, from the cache or from `compute()` (errors are not kept)."""
@@ -55,6 +63,7 @@ class AnswerCache:
         """`await compute()`, run once for every caller that asks for `key` while it runs."""
         pending = self._pending.get(key)
         if pending is None:
+            self.computations += 1
             pending = asyncio.ensure_future(compute())
             self._pending[key] = pending
             pending.add_done_callback(lambda done: self._finished(key, done))

@@ -20,7 +20,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, OpenAPIMediaType, Schema, SecurityScheme
 
 from api.answer_cache import max_bytes_from_env
-from api.auth import BearerAuthMiddleware
+from api.auth import BearerAuthMiddleware, TokenVerifier
 from api.controllers.analytics import AnalyticsController
 from api.controllers.builds import BuildsController
 from api.controllers.connections import ConnectionsController
@@ -40,13 +40,16 @@ def create_app(home: Home | None = None) -> Litestar:
     home = home or Home.from_env()
     snapshot = SnapshotReader(home.current_snapshot, max_bytes_from_env())
     per_minute = per_minute_from_env()
+    admin_token = os.environ.get("BUILDBUTLER_ADMIN_TOKEN")
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.store = Store(home)
+        app.state.tokens = TokenVerifier(app.state.store, admin_token)
         try:
             yield
         finally:
+            app.state.tokens.close()
             snapshot.close()
 
     def provide_store(state: State) -> Store:
@@ -55,7 +58,7 @@ def create_app(home: Home | None = None) -> Litestar:
     api_v1 = Router(
         path="/api/v1",
         route_handlers=[JobsController, BuildsController, AnalyticsController, ConnectionsController],
-        middleware=[DefineMiddleware(BearerAuthMiddleware, admin_token=os.environ.get("BUILDBUTLER_ADMIN_TOKEN"))],
+        middleware=[DefineMiddleware(BearerAuthMiddleware)],
         guards=[rate_limit_guard(per_minute)] if per_minute else [],
         security=[{"bearer": []}],
         dependencies={"store": Provide(provide_store, sync_to_thread=False)},
@@ -77,6 +80,7 @@ def create_app(home: Home | None = None) -> Litestar:
             }),
         ),
     )
+    app.state.snapshot = snapshot  # for tests and tools that look at the kept answers
     document_export_formats(app)
     return app
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import sqlite3
 import time
 
+import anyio.to_thread
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
@@ -20,45 +23,65 @@ from litestar.types import ASGIApp
 
 from orchestration.store import ApiToken, Store
 
+log = logging.getLogger("buildbutler.api")
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="buildbutler"'}
-# Verified tokens are remembered briefly: a store lookup costs about a millisecond on the event loop.
-KNOWN_TOKEN_TTL_S = 30.0
+# `tokens list` shows when a token was last used; to the minute is enough, and spares a write per request.
+USE_RECORD_INTERVAL_S = 60.0
 
 
-class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
-    def __init__(self, app: ASGIApp, admin_token: str | None) -> None:
-        # OPTIONS is not exempt: no /api/v1 route answers anything without a token.
-        super().__init__(app, exclude_http_methods=())
+class TokenVerifier:
+    """Checks each request's token against the store, so that a revoked token is refused at once.
+
+    Made at app startup (`app.state.tokens`), closed at shutdown. Used from the event loop only.
+    """
+
+    def __init__(self, store: Store, admin_token: str | None) -> None:
+        self._store = store
+        self._reader = store.api_token_reader()  # a lookup costs ~10 µs: no need to remember verified tokens
         self._admin = None
-        self._known: dict[str, tuple[ApiToken, float]] = {}  # sha256 -> (token, expiry)
         if admin_token:
             digest = hashlib.sha256(admin_token.encode()).hexdigest()
             self._admin = ApiToken(role="admin", name="BUILDBUTLER_ADMIN_TOKEN", token_sha256=digest)
+        self._next_use_record: dict[str, float] = {}  # sha256 -> monotonic time; one entry per stored token used
+
+    async def verify(self, token: str) -> ApiToken | None:
+        if self._admin and hmac.compare_digest(hashlib.sha256(token.encode()).hexdigest(), self._admin.token_sha256):
+            return self._admin
+        # A lookup by hash, so timing reveals nothing about stored tokens.
+        api_token = self._reader.lookup(token)
+        if api_token is not None:
+            await self._record_use(api_token.token_sha256)
+        return api_token
+
+    async def _record_use(self, digest: str) -> None:
+        now = time.monotonic()
+        if now < self._next_use_record.get(digest, 0.0):
+            return
+        self._next_use_record[digest] = now + USE_RECORD_INTERVAL_S
+        try:
+            await anyio.to_thread.run_sync(self._store.record_api_token_use, digest)
+        except sqlite3.Error as error:  # bookkeeping only: the request goes on
+            log.warning("could not record an API token's use: %s", error)
+
+    def close(self) -> None:
+        self._reader.close()
+
+
+class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
+    def __init__(self, app: ASGIApp) -> None:
+        # OPTIONS is not exempt: no /api/v1 route answers anything without a token.
+        super().__init__(app, exclude_http_methods=())
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         scheme, _, token = connection.headers.get("authorization", "").strip().partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise NotAuthorizedException("Missing API token: send `Authorization: Bearer <token>`.", headers=CHALLENGE)
-        api_token = self._identify(token, connection.app.state.store)
+        tokens: TokenVerifier = connection.app.state.tokens
+        api_token = await tokens.verify(token)
         if api_token is None:
             raise NotAuthorizedException("Unknown API token.", headers=CHALLENGE)
         return AuthenticationResult(user=api_token, auth=api_token.token_sha256)
-
-    def _identify(self, token: str, store: Store) -> ApiToken | None:
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        if self._admin and hmac.compare_digest(digest, self._admin.token_sha256):
-            return self._admin
-        known = self._known.get(digest)
-        if known and known[1] > time.monotonic():
-            return known[0]
-        # A lookup by hash, so timing reveals nothing about stored tokens. Unknown tokens are not cached.
-        api_token = store.verify_api_token(token)
-        if api_token is not None:
-            if len(self._known) > 10_000:
-                self._known.clear()
-            self._known[digest] = (api_token, time.monotonic() + KNOWN_TOKEN_TTL_S)
-        return api_token
 
 
 def require_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:

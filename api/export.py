@@ -1,4 +1,9 @@
-"""The builds of a window as CSV or JSON (one row per build), streamed in batches so memory stays flat."""
+"""The builds of a window as CSV or JSON (one row per build), streamed in batches so memory stays flat.
+
+CSV cells are opened by spreadsheets, which run a cell that begins like a formula (a job named
+`=HYPERLINK(...)`): such text cells get a leading `'`, as OWASP advises against CSV injection. Numbers
+(a negative duration) are not text and stay numbers; JSON is data and is left as it is.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,11 @@ where started_at >= ? and started_at < ? and (? is null or job_id = ?)
 order by started_at, build_id
 """
 BATCH = 5000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(row: tuple) -> list:
+    return [f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell for cell in row]
 
 
 def _batches(snapshot: SnapshotReader, start: datetime, end: datetime, job: str | None) -> Iterator[list[tuple]]:
@@ -36,7 +46,7 @@ def csv_chunks(snapshot: SnapshotReader, start: datetime, end: datetime, job: st
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for batch in _batches(snapshot, start, end, job):
-        writer.writerows(batch)
+        writer.writerows(map(spreadsheet_safe, batch))
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()

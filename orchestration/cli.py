@@ -55,7 +55,20 @@ def cmd_connections(args: argparse.Namespace) -> int:
 
 
 def cmd_tokens(args: argparse.Namespace) -> int:
-    print(_store().create_api_token(args.role, args.name))
+    store = _store()
+    if args.action == "create":
+        print(store.create_api_token(args.role, args.name))
+    elif args.action == "list":
+        # Never the token or its hash: the id is random, only there to name a token (unnamed ones too).
+        for t in store.list_api_tokens():
+            print(f"{t.id}\t{t.name or '-'}\t{t.role}\t{t.created_at}\t{t.last_used_at or '-'}")
+    elif args.action == "revoke":
+        revoked = store.revoke_api_tokens(args.name)
+        if not revoked:
+            print(f"error: no API token with id or name {args.name!r} (see `buildbutler tokens list`)", file=sys.stderr)
+            return 2
+        for t in revoked:
+            print(f"revoked {t.id} ({t.name or 'unnamed'}, {t.role})")
     return 0
 
 
@@ -104,6 +117,9 @@ def parser() -> argparse.ArgumentParser:
     c = tsub.add_parser("create", help="print a new API token once")
     c.add_argument("--role", choices=["viewer", "admin"], required=True)
     c.add_argument("--name")
+    tsub.add_parser("list", help="id, name, role, created, last used (to the minute); never the tokens")
+    r = tsub.add_parser("revoke", help="refuse a token at once: by id, or every token with this name")
+    r.add_argument("name", metavar="NAME", help="a token's name, or its id from `tokens list`")
     s.set_defaults(func=cmd_tokens)
 
     s = sub.add_parser("simulate", help="the bundled Blue Ocean simulator")

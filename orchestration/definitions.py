@@ -11,9 +11,15 @@ from orchestration.assets.warehouse import warehouse_models
 from orchestration.checks import instances_are_fresh, snapshot_never_shrinks
 from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
 from orchestration.jobs import new_connection_sensor, sync_job, sync_schedule
+from orchestration.lineage import LOADS_LEDGER_KEYS
 
 defs = dg.Definitions(
-    assets=[blueocean_ingest, warehouse_models, serving_snapshot, sync_report],
+    assets=[
+        blueocean_ingest,
+        warehouse_models.with_attributes(asset_key_replacements=LOADS_LEDGER_KEYS),
+        serving_snapshot,
+        sync_report,
+    ],
     resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)},
     asset_checks=[snapshot_never_shrinks, instances_are_fresh],
     jobs=[sync_job],

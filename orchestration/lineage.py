@@ -1,7 +1,9 @@
 """Asset keys shared by the dlt and dbt sides, so Dagster draws one lineage graph.
 
 A dlt resource `runs` becomes `blueocean/runs`, which is exactly dagster-dbt's default key for
-the dbt source table `blueocean.runs`: the two meet without any `meta` on the dbt side.
+the dbt source table `blueocean.runs`: the two meet without any `meta` on the dbt side. The one dbt
+source that is no dlt resource, dlt's load ledger `_dlt_loads`, is mapped onto an ingest asset
+(`LOADS_LEDGER_KEYS`) so that no dbt model hangs off an asset nothing produces.
 """
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ SOURCE = "blueocean"
 
 def raw_asset_key(resource_name: str) -> dg.AssetKey:
     return dg.AssetKey([SOURCE, resource_name])
+
+
+# dlt appends to `_dlt_loads` in every load of the raw tables, so the ingest multi-asset is what
+# produces it. dagster-dlt makes specs for resources only, so `jobs`, the root resource that every
+# sync materializes, stands for it; the dbt side's dep keeps its table name in its metadata.
+LOADS_LEDGER_KEYS = {raw_asset_key("_dlt_loads"): raw_asset_key("jobs")}
 
 
 def raw_asset_deps(parent_name: str | None) -> list[dg.AssetKey]:

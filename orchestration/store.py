@@ -1,7 +1,8 @@
 """The operational store: connections, API tokens and sync history, in SQLite (WAL) at `Home.operational_db`.
 
 Kept apart from the DuckDB warehouse so that the API and the CLI can write here while a sync holds the
-warehouse. One SQLite connection per call: cheap, and safe from any thread or process.
+warehouse. One SQLite connection per call: cheap, and safe from any thread or process (only the API's
+per-request token lookups keep one open, an `ApiTokenReader`).
 Jenkins tokens are stored encrypted (see `orchestration.secrets`), API tokens as SHA-256 hashes.
 """
 
@@ -14,10 +15,12 @@ import os
 import secrets
 import socket
 import sqlite3
+import threading
 import unicodedata
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Iterator, Literal
 from urllib.parse import urlsplit
 
@@ -59,9 +62,12 @@ create table if not exists api_tokens (
     token_sha256 text primary key,
     role text not null check (role in ('viewer', 'admin')),
     name text,
-    created_at text not null
+    created_at text not null,
+    id text,
+    last_used_at text
 );
 """
+TOKEN_COLUMNS_ADDED = {"id": "text", "last_used_at": "text"}  # stores made before tokens could be listed lack them
 
 
 class ConflictError(Exception):
@@ -95,6 +101,17 @@ class ApiToken:
     name: str | None
     # The hash identifies the token (rate limiting, logs) without revealing it.
     token_sha256: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ApiTokenInfo:
+    """What `tokens list` shows of a stored token: never the token or its hash."""
+
+    id: str
+    name: str | None
+    role: Role
+    created_at: str
+    last_used_at: str | None
 
 
 def _now() -> str:
@@ -177,6 +194,51 @@ def validate_url(url: object) -> str:
     return url.rstrip("/")
 
 
+def _add_token_columns(db: sqlite3.Connection) -> None:
+    """Upgrades an older store in place: token ids (to list and revoke unnamed tokens) and last use."""
+    def missing() -> list[str]:
+        present = {row[1] for row in db.execute("pragma table_info(api_tokens)")}
+        return [column for column in TOKEN_COLUMNS_ADDED if column not in present]
+
+    if missing():
+        db.execute("begin immediate")  # two processes opening an old store at once must not both alter it
+        try:
+            for column in missing():
+                db.execute(f"alter table api_tokens add column {column} {TOKEN_COLUMNS_ADDED[column]}")
+            db.execute("update api_tokens set id = 't_' || lower(hex(randomblob(6))) where id is null")
+        except BaseException:
+            db.execute("rollback")
+            raise
+        db.execute("commit")
+    db.execute("create unique index if not exists api_tokens_id on api_tokens (id)")
+
+
+class ApiTokenReader:
+    """Token lookups on one long-lived read connection, for the API's every request.
+
+    About 10 µs a lookup instead of about 1 ms with a new connection, so the API can afford to ask the
+    store on each request, and a revoked token is refused at once. In WAL mode each lookup sees the
+    latest commit of any process. Thread-safe; `close()` it when done.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+        self._db.execute("pragma query_only = 1")
+        self._lock = threading.Lock()
+
+    def lookup(self, token: str) -> ApiToken | None:
+        if not token:
+            return None
+        digest = _sha256(token)
+        with self._lock:
+            row = self._db.execute("select role, name from api_tokens where token_sha256 = ?", (digest,)).fetchone()
+        return ApiToken(role=row[0], name=row[1], token_sha256=digest) if row else None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
 class Store:
     """Connections, API tokens and sync history of one BuildButler home."""
 
@@ -188,6 +250,7 @@ class Store:
             db.execute("pragma busy_timeout=10000")
             db.execute("pragma journal_mode=wal")  # persistent: set once, outside any transaction
             db.executescript(SCHEMA)
+            _add_token_columns(db)
 
     def __repr__(self) -> str:
         return f"Store({str(self._path)!r})"
@@ -329,15 +392,35 @@ class Store:
         token = "bb_" + secrets.token_urlsafe(32)
         with self._connect() as db:
             db.execute(
-                "insert into api_tokens (token_sha256, role, name, created_at) values (?, ?, ?, ?)",
-                (_sha256(token), role, name, _now()),
+                "insert into api_tokens (token_sha256, role, name, created_at, id) values (?, ?, ?, ?, ?)",
+                (_sha256(token), role, name, _now(), "t_" + secrets.token_hex(6)),
             )
         return token
 
     def verify_api_token(self, token: str) -> ApiToken | None:
-        if not token:
-            return None
-        digest = _sha256(token)
+        with closing(self.api_token_reader()) as reader:
+            return reader.lookup(token)
+
+    def api_token_reader(self) -> ApiTokenReader:
+        return ApiTokenReader(self._path)
+
+    def list_api_tokens(self) -> list[ApiTokenInfo]:
         with self._connect() as db:
-            row = db.execute("select role, name from api_tokens where token_sha256 = ?", (digest,)).fetchone()
-        return ApiToken(role=row["role"], name=row["name"], token_sha256=digest) if row else None
+            rows = db.execute(
+                "select id, name, role, created_at, last_used_at from api_tokens order by created_at, rowid"
+            ).fetchall()
+        return [ApiTokenInfo(**dict(row)) for row in rows]
+
+    def revoke_api_tokens(self, id_or_name: str) -> list[ApiTokenInfo]:
+        """Deletes the token with this id, or else every token with this name; returns what was revoked."""
+        with self._connect() as db:
+            rows = db.execute(
+                "delete from api_tokens where id = ?1 or (name = ?1 and not exists "
+                "(select 1 from api_tokens where id = ?1)) returning id, name, role, created_at, last_used_at",
+                (id_or_name,),
+            ).fetchall()
+        return sorted((ApiTokenInfo(**dict(row)) for row in rows), key=lambda t: t.created_at)
+
+    def record_api_token_use(self, token_sha256: str) -> None:
+        with self._connect() as db:
+            db.execute("update api_tokens set last_used_at = ? where token_sha256 = ?", (_now(), token_sha256))
