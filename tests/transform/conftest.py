@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,3 +33,14 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run_dbt(warehouse, work, "build")
     print(f"dbt build of the scenario: {time.monotonic() - started:.1f} s")
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def fork_built_warehouse(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """Makes a copy of the built warehouse, in a folder of its own, for a test to load more syncs into.
+    (dbt parses again there: its partial parse is tied to the profile, hence to the warehouse path.)"""
+
+    def fork(name: str) -> Path:
+        return Path(shutil.copy(built_warehouse, tmp_path_factory.mktemp(name) / "warehouse.duckdb"))
+
+    return fork

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -12,16 +13,29 @@ PROJECT = Path(__file__).resolve().parents[2] / "transform"
 DBT = Path(sys.executable).with_name("dbt")
 
 
-def run_dbt(warehouse: Path, work: Path, *args: str) -> str:
+def dbt(warehouse: Path, work: Path, *args: str, project: Path = PROJECT) -> subprocess.CompletedProcess:
     """`dbt <args>` on `warehouse`, with target and logs under `work` so runs never collide."""
     executable = str(DBT) if DBT.exists() else shutil.which("dbt")
     command = [
         executable, *args,
-        "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),
+        "--project-dir", str(project), "--profiles-dir", str(project),
         "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
     ]
     env = {**os.environ, "BUILDBUTLER_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1"}
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+
+
+def run_dbt(warehouse: Path, work: Path, *args: str, project: Path = PROJECT) -> str:
+    """`dbt <args>`, which must succeed; its output."""
+    done = dbt(warehouse, work, *args, project=project)
     if done.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{done.stdout[-10_000:]}\n{done.stderr[-2_000:]}")
     return done.stdout
+
+
+def failing_nodes(warehouse: Path, work: Path, *args: str) -> set[str]:
+    """`dbt <args>`, which must fail; the names of the nodes that failed or errored."""
+    done = dbt(warehouse, work, *args)
+    assert done.returncode != 0, f"dbt {' '.join(args)} succeeded:\n{done.stdout[-5_000:]}"
+    results = json.loads((work / "target" / "run_results.json").read_text())["results"]
+    return {result["unique_id"].split(".")[2] for result in results if result["status"] in ("fail", "error")}

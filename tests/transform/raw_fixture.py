@@ -102,11 +102,17 @@ class RawWarehouse:
             for table, (_, columns) in TABLES.items():
                 self._create(table, columns)
 
-    def load(self, rows: dict[str, list[dict]], *, load_id: str, committed_at: datetime) -> None:
-        """Merge `rows` (table -> rows) as one dlt load, then record it as committed."""
+    def load(self, rows: dict[str, list[dict]], *, load_id: str, committed_at: datetime | None) -> None:
+        """Merge `rows` (table -> rows) as one dlt load, then record it as committed; `committed_at=None`
+        leaves it pending, as a sync that failed before dlt's commit does."""
         for table, table_rows in rows.items():
             if table_rows:
                 self._merge(table, table_rows, load_id)
+        if committed_at is not None:
+            self.commit(load_id, committed_at)
+
+    def commit(self, load_id: str, committed_at: datetime) -> None:
+        """Record a load as committed, as dlt does once every table of the package is loaded."""
         self.con.execute(
             f"insert into {SCHEMA}._dlt_loads values (?, 'blueocean', 0, ?, 'fixture')", [load_id, committed_at]
         )

@@ -413,11 +413,12 @@ def _steps(run: Run) -> list[dict]:
     ]
 
 
-def load_phase(warehouse, phase: int) -> None:
-    """Load what sync number `phase` fetches into a `RawWarehouse`, one dlt load per connection."""
+def load_phase(warehouse, phase: int, *, committed: bool = True) -> None:
+    """Load what sync number `phase` fetches into a `RawWarehouse`, one dlt load per connection
+    (left pending unless `committed`)."""
     changed = PHASE_1 if phase == 1 else PHASE_2_CHANGES
     for load_id, committed_at, instance in LOADS[phase]:
         jobs = [job for job in jobs_as_of(phase) if job.instance == instance]
         runs = [run for run in changed if run.instance == instance]
         rows = raw_rows(jobs, runs, fetched_at=committed_at - timedelta(minutes=1))
-        warehouse.load(rows, load_id=load_id, committed_at=committed_at)
+        warehouse.load(rows, load_id=load_id, committed_at=committed_at if committed else None)

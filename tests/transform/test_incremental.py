@@ -15,23 +15,12 @@ import pytest
 
 from . import expectations as expect
 from .dbt_runner import run_dbt
-from .marts_reader import fetch
+from .marts_reader import MARTS, fetch, snapshot
 from .raw_fixture import RawWarehouse
 from .scenario import PHASE_2_CHANGES, load_phase, runs_as_of
 
-MARTS = ["dim_instances", "dim_jobs", "fct_builds", "fct_stages", "fct_steps", "bridge_build_labels", "build_logs",
-         "fct_build_recoveries", "fct_flaky_commits"]
 MARKER = "left alone by the second sync"
 UNTOUCHED = next(run for run in runs_as_of(1) if run.job == "platform/infra/deploy" and run.number == 1)
-
-
-def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
-    """Every mart's rows, sorted, so that two builds can be compared table by table."""
-    tables = {}
-    for mart in MARTS:
-        rows = fetch(warehouse, f"select * from marts.{mart}")
-        tables[mart] = sorted((tuple(row.items()) for row in rows), key=repr)
-    return tables
 
 
 def mark_untouched_build(warehouse: Path, build_id: str, marker: str | None, step_description: str) -> None:

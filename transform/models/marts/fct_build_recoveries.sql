@@ -49,7 +49,10 @@ final as (
         failure_runs.failed_at,
         recovery.build_id as recovered_build_id,
         recovery.ended_at as recovered_at,
-        epoch_ms(recovery.ended_at) - epoch_ms(failure_runs.failed_at) as recovery_ms
+        -- concurrent builds: the success may end before the failure it follows (already green: 0);
+        -- DuckDB's greatest() ignores nulls, so it would turn "not recovered yet" into 0
+        case when recovery.ended_at < failure_runs.failed_at then 0
+             else epoch_ms(recovery.ended_at) - epoch_ms(failure_runs.failed_at) end as recovery_ms
     from failure_runs
     inner join {{ ref('int_jobs') }} as jobs on jobs.job_id = failure_runs.job_id
     left join recoveries as recovery

@@ -1,0 +1,31 @@
+"""The data tests of incremental marts read only recently committed rows (`where:
+__recently_loaded__`, macros/get_where_subquery.sql); a duplicate that a new load brings in must
+still fail them, even when everything else the mart holds is older than their window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from .dbt_runner import failing_nodes
+from .raw_fixture import RawWarehouse
+from .scenario import PHASE_1, at, raw_rows
+
+# a day and more after the first sync's loads, so that none of their rows is in the tests' window
+COMMITTED_AT = at(80)
+
+
+def test_a_duplicate_in_a_new_load_fails_the_data_tests(fork_built_warehouse: Callable[[str], Path]) -> None:
+    warehouse = fork_built_warehouse("recent_rows_checks")
+    run = next(run for run in PHASE_1 if run.job == "api-service" and run.number == 2)
+    # a load that holds two versions of a run, and so its steps twice: dlt's merge would not
+    # load that, but a resource with the wrong write disposition could
+    rows = raw_rows([], [run, replace(run, duration_ms=run.duration_ms + 1)], fetched_at=COMMITTED_AT)
+    raw = RawWarehouse(warehouse)
+    raw.load(rows, load_id="1741400000.000001", committed_at=COMMITTED_AT)
+    raw.close()
+
+    failed = failing_nodes(warehouse, warehouse.parent, "build")
+
+    assert {"unique_fct_builds_build_id", "unique_combination_fct_steps_build_id__step_id"} <= failed
