@@ -29,6 +29,9 @@ LOG_BATCH_BYTES = 8 * 2**20
 # DuckDB memory while dlt loads and merges (the default is 80% of RAM); beyond it DuckDB spills to disk.
 LOAD_MEMORY_LIMIT = "1GB"
 
+# Redirects a request follows (same host keeps the credentials; another host drops them).
+MAX_REDIRECTS = 5
+
 # Retry timing: exponential backoff from this factor (0.5 s, 1 s, 2 s, ...), capped per wait;
 # Retry-After is honoured up to the same cap.
 BACKOFF_FACTOR_S = 0.5

@@ -3,7 +3,8 @@
 `server.script[path]` is a list of answers used in turn (the last one repeats). An answer is a
 tuple `(status, body, headers)` or one of the faults: `RESET` closes the connection without an
 answer, `SHORT` promises more bytes than it sends, `CUT` sends half a JSON body without a
-Content-Length and closes. Every request's raw path is recorded in `server.paths`.
+Content-Length and closes. Every request's raw path is recorded in `server.paths`, its headers in
+`server.headers`; `server.connections` counts the TCP connections accepted.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ class ScriptedServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.script: dict[str, list] = {}
         self.paths: list[str] = []
+        self.headers: list[dict[str, str]] = []
+        self.connections = 0
         self.delay_s = delay_s
         self.in_flight = 0
         self.max_in_flight = 0
@@ -32,9 +35,10 @@ class ScriptedServer(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
 
-    def next_answer(self, path: str):
+    def next_answer(self, path: str, headers: dict[str, str]):
         with self._lock:
             self.paths.append(path)
+            self.headers.append(headers)
             answers = self.script.get(path.split("?")[0]) or [(404, b'{"message":"not found"}', {})]
             return answers.pop(0) if len(answers) > 1 else answers[0]
 
@@ -51,6 +55,11 @@ class ScriptedServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
+    def setup(self) -> None:
+        super().setup()
+        with self.server._lock:  # type: ignore[attr-defined]
+            self.server.connections += 1  # type: ignore[attr-defined]
+
     def log_message(self, *args) -> None:
         pass
 
@@ -59,7 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
         server.enter()
         try:
             time.sleep(server.delay_s)
-            self._answer(server.next_answer(self.path))
+            self._answer(server.next_answer(self.path, dict(self.headers)))
         finally:
             server.leave()
 

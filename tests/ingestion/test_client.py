@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from pathlib import Path
@@ -60,8 +61,18 @@ def test_failure_after_all_attempts_names_url_not_token(server):
 
 def test_broken_json_every_time_is_a_clear_error(server):
     server.script["/x/"] = [CUT]
-    with pytest.raises(BlueOceanRequestError, match="invalid JSON after 4 attempts"):
+    with pytest.raises(BlueOceanRequestError, match="failed after 4 attempts: invalid JSON"):
         make_client(server).get_json("/x/")
+
+
+def test_basic_auth_in_utf8_and_redirects_followed(server):
+    server.script["/old/"] = [(302, b"", {"Location": "/new/"})]
+    server.script["/new/"] = [OK]
+    client = make_client(server, username="jenkins", token="tökén")
+    assert client.get_json("/old/") == [{"id": "1"}]
+    assert server.paths == ["/old/", "/new/"]
+    expected = "Basic " + base64.b64encode("jenkins:tökén".encode()).decode()
+    assert [h["Authorization"] for h in server.headers] == [expected, expected]
 
 
 def test_404_is_none_only_when_allowed(server):
@@ -92,6 +103,18 @@ def test_log_is_streamed_capped_and_cut_on_a_character_boundary(server):
     assert truncated and size == len(body)
     assert body.decode().startswith(text) and len(text.encode()) == cut - 1
     assert server.paths[0] == "/run/log/?start=0"
+
+
+def test_connection_kept_for_whole_logs_and_dropped_after_a_capped_one(server):
+    body = b"x" * 200_000  # several chunks: a capped read leaves most of it unread
+    server.script["/run/log/"] = [(200, body, {"X-Text-Size": str(len(body))})]
+    client = make_client(server)
+    for _ in range(3):
+        assert client.get_log("/run/log/", 2**20) == (body.decode(), len(body), False)
+    assert server.connections == 1
+    assert client.get_log("/run/log/", 100) == ("x" * 100, len(body), True)
+    assert client.get_log("/run/log/", 2**20)[2] is False
+    assert server.connections == 2
 
 
 def test_log_retried_when_the_stream_breaks_and_missing_log_is_none(server):
