@@ -9,10 +9,11 @@ themselves run wherever the caller's coroutine sends them (a worker thread).
 from __future__ import annotations
 
 import asyncio
-import os
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
+
+from api.env_settings import non_negative_int
 
 CACHE_ENV = "BUILDBUTLER_API_CACHE_MB"
 DEFAULT_MB = 64  # per generation and process: ~10,000 pages of 25 builds
@@ -20,14 +21,7 @@ DEFAULT_MB = 64  # per generation and process: ~10,000 pages of 25 builds
 
 def max_bytes_from_env() -> int:
     """`BUILDBUTLER_API_CACHE_MB` (MiB of answers kept per snapshot; 0 keeps none) in bytes."""
-    raw = os.environ.get(CACHE_ENV, "").strip() or str(DEFAULT_MB)
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise ValueError(f"{CACHE_ENV} must be a whole number of MiB (0 = keep no answers), not {raw!r}")
-    return value * 1024 * 1024
+    return non_negative_int(CACHE_ENV, DEFAULT_MB, "MiB (0 = keep no answers)") * 1024 * 1024
 
 
 class AnswerCache:

@@ -9,7 +9,6 @@ one bucket per token that was used.
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -18,21 +17,14 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import TooManyRequestsException
 from litestar.handlers import BaseRouteHandler
 
+from api.env_settings import non_negative_int
+
 RATE_LIMIT_ENV = "BUILDBUTLER_RATE_LIMIT"
 DEFAULT_PER_MINUTE = 600
 
 
 def per_minute_from_env() -> int:
-    raw = os.environ.get(RATE_LIMIT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_PER_MINUTE
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise ValueError(f"{RATE_LIMIT_ENV} must be a whole number of requests per minute (0 = off), not {raw!r}")
-    return value
+    return non_negative_int(RATE_LIMIT_ENV, DEFAULT_PER_MINUTE, "requests per minute (0 = off)")
 
 
 class RateLimiter:
