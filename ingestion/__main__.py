@@ -16,7 +16,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from ingestion.blueocean import SourceConfig, blueocean_pipeline, blueocean_source, finish_pending_loads
+from ingestion.blueocean import SourceConfig, blueocean_pipeline, blueocean_source, run_sync
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -56,8 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     args.pipelines_dir.mkdir(parents=True, exist_ok=True)
     pipeline = blueocean_pipeline(config.instance, args.warehouse, args.pipelines_dir)
     try:
-        finish_pending_loads(pipeline)
-        pipeline.run(blueocean_source(config, progress))
+        run_sync(pipeline, blueocean_source(config, progress))
     except Exception as exc:  # the reason, not a traceback: dlt wraps the cause in its message
         print(f"sync of {config.instance} failed: {exc}", file=sys.stderr)
         return 1

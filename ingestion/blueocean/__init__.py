@@ -7,7 +7,7 @@ names of docs/architecture.md (schema `blueocean_raw`); README.md beside this fi
 
     config = SourceConfig(instance="prod", base_url="http://127.0.0.1:8080")
     pipeline = blueocean_pipeline(instance="prod", warehouse_path=..., pipelines_dir=...)
-    pipeline.run(blueocean_source(config))
+    run_sync(pipeline, blueocean_source(config))
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ from dlt.extract.source import DltSource
 
 from ingestion.blueocean import parse
 from ingestion.blueocean.client import BlueOceanClient, BlueOceanRequestError
+from ingestion.blueocean.collector import bulk_load_collector
 from ingestion.blueocean.config import SourceConfig, check_instance_name
 from ingestion.blueocean.discovery import walk_jobs
 from ingestion.blueocean.incremental import new_and_open_runs
 from ingestion.blueocean.parse import BlueOceanDataError, RunRow
 from ingestion.blueocean.settings import (
-    DATASET_NAME, GRAPH_PAGE_LIMIT, JOBS_PER_ITEM, LOAD_MEMORY_LIMIT, LOG_BATCH_BYTES, PIPELINE_NAME_PREFIX,
+    DATASET_NAME, GRAPH_PAGE_LIMIT, JOBS_PER_ITEM, LOAD_DUCKDB_SETTINGS, LOG_BATCH_BYTES, PIPELINE_NAME_PREFIX,
     RUNS_PER_ITEM, SOURCE_NAME,
 )
 from ingestion.blueocean.tables import (
@@ -37,7 +38,7 @@ from ingestion.blueocean.tables import (
 )
 
 __all__ = [
-    "SourceConfig", "blueocean_source", "blueocean_pipeline", "finish_pending_loads", "ensure_raw_tables",
+    "SourceConfig", "blueocean_source", "blueocean_pipeline", "run_sync", "ensure_raw_tables",
     "RAW_TABLES", "BlueOceanClient", "BlueOceanRequestError", "BlueOceanDataError",
 ]
 
@@ -182,7 +183,7 @@ def blueocean_pipeline(instance: str, warehouse_path: Path, pipelines_dir: Path)
     """The dlt pipeline `blueocean_<instance>` loading into `warehouse_path`, dataset `blueocean_raw`."""
     check_instance_name(instance)
     # DuckDB would take up to 80% of RAM for the merges of a big first load; capped, it spills to disk.
-    credentials = DuckDbCredentials(str(warehouse_path), global_config={"memory_limit": LOAD_MEMORY_LIMIT})
+    credentials = DuckDbCredentials(str(warehouse_path), global_config=dict(LOAD_DUCKDB_SETTINGS))
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME_PREFIX + instance,
         destination=dlt.destinations.duckdb(credentials),
@@ -191,11 +192,13 @@ def blueocean_pipeline(instance: str, warehouse_path: Path, pipelines_dir: Path)
     )
 
 
-def finish_pending_loads(pipeline: dlt.Pipeline) -> None:
-    """Load what a crashed sync had already extracted (its state comes with it).
+def run_sync(pipeline: dlt.Pipeline, source: DltSource) -> None:
+    """One sync: extract, normalize and load `source`, after what a crashed sync left.
 
-    Needed before `pipeline.run(source)` after a crash: while packages are pending, `run` only
-    finishes them and returns without extracting anything new.
+    A crash between extract and load leaves a package holding its data and state; while it is
+    pending, `pipeline.run(source)` would only load it and fetch nothing new, so it goes in first.
     """
     if pipeline.has_pending_data:
         pipeline.run()
+    with bulk_load_collector():
+        pipeline.run(source)

@@ -22,7 +22,7 @@ from ingestion.blueocean import (
     blueocean_pipeline,
     blueocean_source,
     ensure_raw_tables,
-    finish_pending_loads,
+    run_sync,
 )
 from orchestration.assets.config import WRITER_POOL, SyncConfig
 from orchestration.home import Home
@@ -81,8 +81,7 @@ def sync_connection(home: Home, store: Store, connection: Connection, config: Sy
     pipeline = blueocean_pipeline(instance=connection.name, warehouse_path=home.warehouse, pipelines_dir=home.dlt_dir)
     # A package left by a crash between extract and load goes in first; otherwise `run` would
     # only load it and fetch nothing new until the next sync.
-    finish_pending_loads(pipeline)
-    pipeline.run(source)
+    run_sync(pipeline, source)
     counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace else {}
     return Counter({table: n for table, n in counts.items() if table in RAW_TABLES})
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.blueocean import (
-    RAW_TABLES, SourceConfig, blueocean_pipeline, blueocean_source, finish_pending_loads,
+    RAW_TABLES, SourceConfig, blueocean_pipeline, blueocean_source, run_sync,
 )
 
 # Columns that differ between two syncs of the same data.
@@ -19,8 +19,7 @@ def sync(url: str, root: Path, instance: str = "prod", progress=None, **settings
     """One sync of the controller at `url` into `root/warehouse.duckdb` (dlt folders in `root/dlt`)."""
     config = SourceConfig(instance=instance, base_url=url, **settings)
     pipeline = blueocean_pipeline(instance, root / "warehouse.duckdb", root / "dlt")
-    finish_pending_loads(pipeline)
-    pipeline.run(blueocean_source(config, progress))
+    run_sync(pipeline, blueocean_source(config, progress))
 
 
 def dump(warehouse: Path, instance: str | None = None) -> dict[str, list[tuple]]:
