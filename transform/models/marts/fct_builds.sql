@@ -14,6 +14,8 @@
 -- that a job's page reads one range.
 {%- set classify_all = not is_incremental() or failure_rules_changed() %}
 {%- if not classify_all %}
+    {#- The run rows committed since the last run (worked out once: it costs two queries). -#}
+    {%- set new_runs = loaded_since_last_run('runs') %}
     {#- Builds to classify again besides the runs committed since the last run: runs whose nodes
         or log came later than the run itself, and the builds of renamed or moved jobs (job
         attributes are not part of a build's raw rows, so they are compared). Usually none, and
@@ -38,7 +40,7 @@
         except
         select instance, job_full_name, number
         from {{ ref('stg_blueocean__runs') }}
-        where {{ loaded_since_last_run('runs') }}
+        where {{ new_runs }}
     {%- endset %}
     {%- set has_other_changes = execute and run_query(
         "select count(*) from (" ~ other_changed_runs ~ ")").columns[0][0] > 0 %}
@@ -50,7 +52,7 @@ builds as (
     from {{ ref('int_builds') }}
     {%- if not classify_all %}
     -- constant load ids: only the new run rows are read and hashed
-    where {{ loaded_since_last_run('runs') }}
+    where {{ new_runs }}
     {%- if has_other_changes %}
 
     union all
