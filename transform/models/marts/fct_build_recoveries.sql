@@ -4,44 +4,39 @@
 with
 
 builds as (
-    select job_id, number, build_id, ended_at, is_success
-    from {{ ref('fct_builds') }}
+    select * from {{ ref('fct_builds') }}
     where is_counted
 ),
 
-successes as (
-    select job_id, number, build_id, ended_at from builds where is_success
-),
-
-failures as (
-    select job_id, number, build_id, ended_at from builds where not is_success
-),
-
-failures_with_recovery as (
-    -- each failure with the job's next success (none while the job still fails); failures that
-    -- share it form one run. An ASOF join finds it with one sort of each side, about a third
-    -- cheaper than a running count over every build of the job.
+numbered as (
     select
-        failures.*,
-        recovery.number as recovered_number,
-        recovery.build_id as recovered_build_id,
-        recovery.ended_at as recovered_at
-    from failures
-    asof left join successes as recovery
-        on recovery.job_id = failures.job_id
-       and recovery.number > failures.number
+        *,
+        -- the successes at or after this build: failures that share the count share their
+        -- next success (a running count is much cheaper than a "min over the rest" frame)
+        count(*) filter (where is_success) over (
+            partition by job_id
+            order by number desc
+            rows between unbounded preceding and current row
+        ) as successes_from_here
+    from builds
 ),
 
 failure_runs as (
     select
         job_id,
+        successes_from_here,
         arg_min(build_id, number) as first_failed_build_id,
         arg_min(ended_at, number) as failed_at,
-        count(*) as failed_builds,
-        any_value(recovered_build_id) as recovered_build_id,
-        any_value(recovered_at) as recovered_at
-    from failures_with_recovery
-    group by job_id, recovered_number
+        count(*) as failed_builds
+    from numbered
+    where not is_success
+    group by job_id, successes_from_here
+),
+
+recoveries as (
+    select job_id, successes_from_here, build_id, ended_at
+    from numbered
+    where is_success
 ),
 
 final as (
@@ -52,14 +47,17 @@ final as (
         jobs.branch,
         failure_runs.failed_builds,
         failure_runs.failed_at,
-        failure_runs.recovered_build_id,
-        failure_runs.recovered_at,
+        recovery.build_id as recovered_build_id,
+        recovery.ended_at as recovered_at,
         -- concurrent builds: the success may end before the failure it follows (already green: 0);
         -- DuckDB's greatest() ignores nulls, so it would turn "not recovered yet" into 0
-        case when failure_runs.recovered_at < failure_runs.failed_at then 0
-             else epoch_ms(failure_runs.recovered_at) - epoch_ms(failure_runs.failed_at) end as recovery_ms
+        case when recovery.ended_at < failure_runs.failed_at then 0
+             else epoch_ms(recovery.ended_at) - epoch_ms(failure_runs.failed_at) end as recovery_ms
     from failure_runs
     inner join {{ ref('int_jobs') }} as jobs on jobs.job_id = failure_runs.job_id
+    left join recoveries as recovery
+        on recovery.job_id = failure_runs.job_id
+       and recovery.successes_from_here = failure_runs.successes_from_here
 )
 
 select * from final
