@@ -4,8 +4,8 @@ A sync decodes hundreds of thousands of JSON bodies into short-lived dicts. With
 thresholds the collector runs every 700 allocations and its full passes walk every object the
 process holds (dlt, Dagster and their modules included): measured at 7% of the sync's CPU, taken
 from the threads that keep requests in flight. Freezing what exists before the sync and collecting
-young objects less often cut the sync's CPU by about 10%; memory grows by at most the garbage of
-one longer interval.
+less often cut the sync's CPU by about 10%. Only garbage in reference cycles waits longer; the
+sync's peak memory did not change measurably (scale 40: 1.27-1.31 GB with and without).
 """
 
 from __future__ import annotations
