@@ -30,8 +30,8 @@ from ingestion.blueocean.discovery import walk_jobs
 from ingestion.blueocean.incremental import new_and_open_runs
 from ingestion.blueocean.parse import BlueOceanDataError, RunRow
 from ingestion.blueocean.settings import (
-    DATASET_NAME, GRAPH_PAGE_LIMIT, JOBS_PER_ITEM, LOAD_DUCKDB_SETTINGS, LOG_BATCH_BYTES, PIPELINE_NAME_PREFIX,
-    RUNS_PER_ITEM, SOURCE_NAME,
+    DATASET_NAME, GRAPH_PAGE_LIMIT, JOBS_PER_ITEM, LOAD_DUCKDB_SETTINGS, LOAD_PARALLEL_JOBS, LOG_BATCH_BYTES,
+    PIPELINE_NAME_PREFIX, RUNS_PER_ITEM, SOURCE_NAME,
 )
 from ingestion.blueocean.tables import (
     CHANGE_SETS, JOBS, NODES, RAW_TABLES, RUN_LOGS, RUNS, STEPS, TEST_SUMMARIES, Table, ensure_raw_tables,
@@ -186,7 +186,7 @@ def blueocean_pipeline(instance: str, warehouse_path: Path, pipelines_dir: Path)
     credentials = DuckDbCredentials(str(warehouse_path), global_config=dict(LOAD_DUCKDB_SETTINGS))
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME_PREFIX + instance,
-        destination=dlt.destinations.duckdb(credentials),
+        destination=dlt.destinations.duckdb(credentials, max_parallel_load_jobs=LOAD_PARALLEL_JOBS),
         dataset_name=DATASET_NAME,
         pipelines_dir=str(pipelines_dir),
     )
