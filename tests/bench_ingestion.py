@@ -141,8 +141,8 @@ def child_sync(url: str, root: Path, urls_file: Path | None) -> dict:
     extract = next(step for step in pipeline.last_trace.steps if step.step == "extract")
     if urls_file:
         urls_file.write_text("\n".join(urls))
-    return {"seconds": seconds, "extract_seconds": (extract.finished_at - extract.started_at).total_seconds(), "cpu_seconds": cpu, "requests": len(urls),
-            "max_rss_mib": max_rss_mib()}
+    return {"seconds": seconds, "extract_seconds": (extract.finished_at - extract.started_at).total_seconds(),
+            "cpu_seconds": cpu, "requests": len(urls), "max_rss_mib": max_rss_mib()}
 
 
 def downloader(client: str) -> Callable[[str], bytes]:

@@ -79,9 +79,7 @@ def sync_connection(home: Home, store: Store, connection: Connection, config: Sy
         progress=partial(report, connection.name),
     )
     pipeline = blueocean_pipeline(instance=connection.name, warehouse_path=home.warehouse, pipelines_dir=home.dlt_dir)
-    # A package left by a crash between extract and load goes in first; otherwise `run` would
-    # only load it and fetch nothing new until the next sync.
-    run_sync(pipeline, source)
+    run_sync(pipeline, source)  # a package left by a crash goes in first
     counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace else {}
     return Counter({table: n for table, n in counts.items() if table in RAW_TABLES})
 
