@@ -14,11 +14,12 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from orchestration.dbt_daemon.paths import TRANSFORM_DIR, project_stamp
 from orchestration.home import Home
 
-TRANSFORM_DIR = Path(__file__).resolve().parents[1] / "transform"
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")
+# What the sync runs: dbt's command line served by the dbt daemon (orchestration/dbt_daemon).
+DBT_CLIENT = str(Path(sys.executable).parent / "buildbutler-dbt")
 
 
 def dbt_env(home: Home) -> dict[str, str]:
@@ -36,18 +37,9 @@ def build_args(full_refresh: bool = False) -> list[str]:
     return args
 
 
-def _newest_source_mtime() -> float:
-    newest = 0.0
-    for name in PROJECT_FILES:
-        path = TRANSFORM_DIR / name
-        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
-        newest = max([newest, *(f.stat().st_mtime for f in files if f.is_file())])
-    return newest
-
-
 def ensure_manifest(project: DbtProject) -> Path:
     manifest = Path(project.manifest_path)
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
+    if not manifest.exists() or manifest.stat().st_mtime < project_stamp():
         subprocess.run(
             [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(TRANSFORM_DIR), "--profiles-dir", str(TRANSFORM_DIR)],
             env=dbt_env(Home.from_env()),

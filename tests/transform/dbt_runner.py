@@ -1,4 +1,5 @@
-"""Runs the real dbt project (transform/) on a warehouse file, as a subprocess like the orchestration does."""
+"""Runs the real dbt project (transform/) on a warehouse file as the orchestration does: through
+`buildbutler-dbt`, the dbt daemon's client."""
 
 from __future__ import annotations
 
@@ -10,14 +11,13 @@ import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2] / "transform"
-DBT = Path(sys.executable).with_name("dbt")
+DBT = Path(sys.executable).with_name("buildbutler-dbt")
 
 
 def dbt(warehouse: Path, work: Path, *args: str, project: Path = PROJECT) -> subprocess.CompletedProcess:
     """`dbt <args>` on `warehouse`, with target and logs under `work` so runs never collide."""
-    executable = str(DBT) if DBT.exists() else shutil.which("dbt")
     command = [
-        executable, *args,
+        str(DBT), *args,
         "--project-dir", str(project), "--profiles-dir", str(project),
         "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
     ]
