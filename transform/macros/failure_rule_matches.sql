@@ -2,8 +2,10 @@
 
     The patterns are read from the seed when the model is compiled and written into the SQL as
     constants: DuckDB compiles a constant regex once, while a pattern taken from a joined column
-    is recompiled for every row (about 30 times slower on real logs). -#}
-{% macro failure_rule_matches(text_column) %}
+    is recompiled for every row (about 30 times slower on real logs). For `many_texts` (every
+    log) each pattern is rewritten to skip through long texts (pattern_occurs); for the few logs
+    of a sync it is used as written: the rewrite costs ~0.3 s of Jinja, more than it saves. -#}
+{% macro failure_rule_matches(text_column, many_texts=true) %}
     {%- set rules_relation = ref('failure_patterns') -%}
     {%- if not execute -%}
         cast([] as integer[])
@@ -18,7 +20,10 @@
         {%- else -%}
             list_filter([
             {%- for priority, pattern in rules %}
-                case when {{ pattern_occurs(text_column, pattern) }} then {{ priority }} end
+                case when
+                {%- if many_texts %} {{ pattern_occurs(text_column, pattern) }}
+                {%- else %} regexp_matches({{ text_column }}, {{ sql_string(pattern) }})
+                {%- endif %} then {{ priority }} end
                 {{- "," if not loop.last }}
             {%- endfor %}
             ], lambda priority: priority is not null)

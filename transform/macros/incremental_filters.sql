@@ -27,7 +27,8 @@
             select load_id from {{ loads }}
             where status = 0
             group by load_id
-            having max(inserted_at) > {{ newest_loaded_at(this) }}
+            having max(inserted_at) > (
+                select coalesce(max(_loaded_at), '-infinity'::timestamptz) from {{ this }})
             union
             select distinct raw._dlt_load_id from {{ raw }} as raw
             anti join {{ loads }} as committed on committed.load_id = raw._dlt_load_id and committed.status = 0
@@ -59,7 +60,8 @@
     {%- if not execute -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set held = run_query("select max(_rules_hash) from " ~ this).columns[0][0] -%}
-    {%- set current = run_query("select max(rules_hash) from " ~ rules).columns[0][0] -%}
-    {{ return(held != current) }}
+    {%- set changed = run_query(
+        "select (select max(_rules_hash) from " ~ this ~ ") is distinct from (select max(rules_hash) from "
+        ~ rules ~ ")").columns[0][0] -%}
+    {{ return(changed) }}
 {%- endmacro %}

@@ -9,11 +9,12 @@
 -- Incremental because the regex scan is the costly part of classifying: a log is fetched once
 -- its run has finished, so only logs committed since the last run are scanned (and all of them
 -- again when the rules change).
+{%- set scan_all = not is_incremental() or failure_rules_changed() %}
 with
 
 logs as (
     select * from {{ ref('stg_blueocean__run_logs') }}
-    {% if is_incremental() and not failure_rules_changed() -%}
+    {% if not scan_all -%}
     where {{ loaded_since_last_run('run_logs') }}
     {%- endif %}
 ),
@@ -39,7 +40,7 @@ unsuccessful_logs as (
 evidence as (
     select
         build_id,
-        {{ failure_rule_matches('log_tail') }} as matched_priorities,
+        {{ failure_rule_matches('log_tail', many_texts=scan_all) }} as matched_priorities,
         _loaded_at,
         (select rules_hash from rules) as _rules_hash
     from unsuccessful_logs
