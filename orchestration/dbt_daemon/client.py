@@ -59,7 +59,7 @@ def run(conn: socket.socket, argv: list[str]) -> int:
     replies = conn.makefile("rb")
     started = json.loads(replies.readline() or b"{}")
     if "pid" not in started:
-        raise ConnectionError("the dbt daemon closed the connection")
+        raise ConnectionError("the dbt daemon closed the connection")  # nothing ran: safe to retry
 
     def forward(number, _frame):
         conn.sendall(json.dumps({"signal": number}).encode() + b"\n")
@@ -99,11 +99,12 @@ def main() -> None:
         raise SystemExit(f"buildbutler-dbt: {error}") from None
     if idle == 0:
         plain_dbt(argv)
-    path = socket_path()
-    for attempt in (1, 2):  # a daemon that was exiting as we connected closes without answering
+    for attempt in (1, 2):
         try:
-            sys.exit(run(connect(path, idle), argv))
-        except (OSError, ConnectionError) as error:
-            if attempt == 2:
+            sys.exit(run(connect(socket_path(), idle), argv))
+        except OSError as error:
+            # a daemon that was exiting as we connected closes without answering: try once more
+            if attempt == 2 or not isinstance(error, ConnectionError):
                 print(f"buildbutler-dbt: {error}; running dbt without the daemon", file=sys.stderr)
+                break
     plain_dbt(argv)
