@@ -5,6 +5,10 @@ failed sync does not advance it), is `{"high": highest build number seen, "open"
 FINISHED}`. A sync reads runs/ newest first until a page reaches a known number, then re-GETs the
 open runs those pages did not show; a 404 there means the run was deleted (log rotation): it leaves
 the open list and its stored row stays. With nothing new that is one small request per job.
+
+A job whose newest build is below the checkpoint was deleted and recreated under the same name
+(its numbers start again at 1), or lost its newest builds: its history is read again as a new
+job's. Stored builds keep their rows until a new build of the same number replaces them.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ def new_and_open_runs(client: BlueOceanClient, job_href: str, checkpoint: dict) 
             raise BlueOceanDataError(f"GET {job_href}runs/: expected a JSON list")
         runs = [expect_object(run, f"entry of {job_href}runs/") for run in items]
         builds = [run for run in runs if not is_queued_item(run)]
+        if start == 0 and builds and max(map(run_number, builds)) < high:
+            high, was_open = 0, set()  # a new history under the old name: read it all
         page, reached_known = [], False
         for run in builds:
             number = run_number(run)
@@ -59,5 +65,5 @@ def new_and_open_runs(client: BlueOceanClient, job_href: str, checkpoint: dict) 
         take(run)
         yield [run]
 
-    checkpoint["high"] = max([high, *seen])
+    checkpoint["high"] = max([high, *seen])  # high is 0 after a recreation: the new history's newest
     checkpoint["open"] = sorted(still_open)

@@ -50,3 +50,21 @@ def test_nothing_new_is_one_request():
         assert checkpoint == {"high": 5, "open": []} and len(server.paths) == 1
     finally:
         server.shutdown()
+
+
+def test_a_recreated_job_is_read_again_from_its_build_1():
+    server = ScriptedServer()
+    try:
+        # The checkpoint knows #40 (open); the job now starting again has #12 to #1, over two pages.
+        server.script[JOB + "runs/"] = [answer([run(n) for n in range(12, 2, -1)]), answer([run(2, "RUNNING"), run(1)])]
+        client = BlueOceanClient(SourceConfig(instance="t", base_url=server.url))
+        checkpoint = {"high": 40, "open": [40]}
+
+        pages = list(new_and_open_runs(client, JOB, checkpoint))
+
+        assert [int(r["id"]) for page in pages for r in page] == list(range(12, 0, -1))
+        assert checkpoint == {"high": 12, "open": [2]}
+        # the old #40 belonged to the old job: not asked for
+        assert server.paths == [JOB + "runs/?start=0&limit=10", JOB + "runs/?start=10&limit=100"]
+    finally:
+        server.shutdown()
