@@ -10,6 +10,7 @@ after IDLE_SECONDS without a command.
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from dbt.cli.main import dbtRunner
 from dbt.contracts.graph.manifest import Manifest
+from dbt_common.clients.jinja import template_cache
 
 from orchestration.dbt_daemon.paths import TRANSFORM_DIR, project_stamp
 
@@ -77,6 +79,7 @@ class KeptManifest:
         args = ["parse", "--project-dir", str(TRANSFORM_DIR), "--profiles-dir", str(TRANSFORM_DIR),
                 "--target-path", str(self.target), "--log-path", str(self.target), "--log-level-file", "none"]
         started = time.monotonic()
+        gc.unfreeze()  # the manifest parsed before may go
         with environment(env):
             result = dbtRunner().invoke(args)
         if not result.success:  # the child parses for itself and reports the error to its caller
@@ -87,6 +90,14 @@ class KeptManifest:
         # name), but dbt records only the env vars that the project's files read.
         profile_vars = PROFILE_ENV_VAR.findall((TRANSFORM_DIR / "profiles.yml").read_text())
         self.env_vars = {**result.result.env_vars, **{name: env.get(name) for name in profile_vars}}
+        # What every child would otherwise do again: compile each macro's Jinja when first called
+        # (dbt keeps the templates process-wide), and have the garbage collector walk, and so copy
+        # page by page, all that the daemon holds. Together ~0.25 s of a sync's build.
+        template_cache.clear()
+        for macro in result.result.macros.values():
+            template_cache.get_node_template(macro)
+        gc.collect()
+        gc.freeze()
         return result.result
 
 
