@@ -85,7 +85,6 @@ class KeptManifest:
         if not result.success:  # the child parses for itself and reports the error to its caller
             print(f"parse failed: {result.exception}", flush=True)
             return None
-        print(f"parsed the project in {time.monotonic() - started:.1f} s", flush=True)
         # The manifest holds what the profile rendered too (the database is the warehouse file's
         # name), but dbt records only the env vars that the project's files read.
         profile_vars = PROFILE_ENV_VAR.findall((TRANSFORM_DIR / "profiles.yml").read_text())
@@ -98,6 +97,7 @@ class KeptManifest:
             template_cache.get_node_template(macro)
         gc.collect()
         gc.freeze()
+        print(f"parsed the project in {time.monotonic() - started:.1f} s", flush=True)
         return result.result
 
 

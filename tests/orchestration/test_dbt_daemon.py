@@ -154,6 +154,7 @@ def test_stop_daemon_stops_it_and_what_it_runs(env):
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(lambda: any(line.startswith("parsed the project") for line in daemon_log(env)))
     daemon = int(next((Path(env["TMPDIR"]) / f"buildbutler-{os.getuid()}").glob("dbt-*.lock")).read_text())
+    wait_for(lambda: Path(f"/proc/{daemon}/task/{daemon}/children").read_text().strip())  # dbt runs
     assert subprocess.run(stop, env=env, capture_output=True, text=True).stdout.strip() == "True"
     assert client.wait(timeout=30) != 0
     wait_for(lambda: daemon not in daemon_pids())
