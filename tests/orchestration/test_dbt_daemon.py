@@ -58,7 +58,26 @@ def stop_daemons():
     before = daemon_pids()
     yield
     for pid in daemon_pids() - before:
-        os.kill(pid, signal.SIGTERM)
+        try:
+            os.killpg(os.getpgid(pid), signal.SIGTERM)  # a daemon leads a group with its children
+        except ProcessLookupError:
+            pass
+
+
+@pytest.fixture
+def endless(env):
+    """Starts `buildbutler-dbt` on a query that runs for hours; killed after the test whatever it did."""
+    started = []
+
+    def start() -> subprocess.Popen:
+        started.append(subprocess.Popen([str(CLIENT), *ENDLESS], env=env, cwd=TRANSFORM_DIR,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        return started[-1]
+
+    yield start
+    for client in started:
+        client.kill()
+        client.wait()
 
 
 def wait_for(condition, seconds: float = 30) -> None:
@@ -117,9 +136,8 @@ def test_a_warehouse_of_another_name_is_parsed_for(env, tmp_path):
     assert len([line for line in daemon_log(env) if line.startswith("parsed the project")]) == 2
 
 
-def test_a_signal_to_the_client_reaches_dbt(env):
-    client = subprocess.Popen([str(CLIENT), *ENDLESS], env=env, cwd=TRANSFORM_DIR,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def test_a_signal_to_the_client_reaches_dbt(env, endless):
+    client = endless()
     wait_for(lambda: any(line.startswith("parsed the project") for line in daemon_log(env)))
     time.sleep(1)
     client.send_signal(signal.SIGTERM)
@@ -128,9 +146,8 @@ def test_a_signal_to_the_client_reaches_dbt(env):
     assert run(CLIENT, ["--version"], env).returncode == 0
 
 
-def test_dbt_stops_when_its_client_is_killed(env):
-    client = subprocess.Popen([str(CLIENT), *ENDLESS], env=env, cwd=TRANSFORM_DIR,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def test_dbt_stops_when_its_client_is_killed(env, endless):
+    client = endless()
     wait_for(lambda: any(line.startswith("parsed the project") for line in daemon_log(env)))
     time.sleep(1)
     client.kill()
@@ -147,11 +164,10 @@ def test_the_daemon_exits_when_idle(env):
     wait_for(lambda: not sockets(), seconds=15)
 
 
-def test_stop_daemon_stops_it_and_what_it_runs(env):
+def test_stop_daemon_stops_it_and_what_it_runs(env, endless):
     stop = [sys.executable, "-c", "from orchestration.dbt_daemon.client import stop_daemon; print(stop_daemon())"]
     assert subprocess.run(stop, env=env, capture_output=True, text=True).stdout.strip() == "False"
-    client = subprocess.Popen([str(CLIENT), *ENDLESS], env=env, cwd=TRANSFORM_DIR,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = endless()
     wait_for(lambda: any(line.startswith("parsed the project") for line in daemon_log(env)))
     daemon = int(next((Path(env["TMPDIR"]) / f"buildbutler-{os.getuid()}").glob("dbt-*.lock")).read_text())
     wait_for(lambda: Path(f"/proc/{daemon}/task/{daemon}/children").read_text().strip())  # dbt runs
