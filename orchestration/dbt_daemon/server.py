@@ -262,18 +262,22 @@ def _receive(conn: socket.socket) -> tuple[dict, list[int]]:
             "i", os.getuid()):
         raise ValueError("a caller of another user")
     data, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
-    if len(fds) != 3 or len(data) < HEADER.size:
+    try:
+        if len(fds) != 3 or len(data) < HEADER.size:
+            raise ValueError("no streams or no header")
+        size = HEADER.unpack_from(data)[0]
+        while len(data) < HEADER.size + size:
+            more = conn.recv(1 << 16)
+            if not more:
+                raise ValueError("truncated request")
+            data += more
+        request = json.loads(data[HEADER.size:])
+    except (OSError, ValueError):
         for fd in fds:
             os.close(fd)
-        raise ValueError("no streams or no header")
-    size = HEADER.unpack_from(data)[0]
-    while len(data) < HEADER.size + size:
-        more = conn.recv(1 << 16)
-        if not more:
-            raise ValueError("truncated request")
-        data += more
+        raise
     conn.settimeout(None)
-    return json.loads(data[HEADER.size:]), fds
+    return request, fds
 
 
 def main(argv: list[str] | None = None) -> int:

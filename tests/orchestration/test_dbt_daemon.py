@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -154,6 +155,17 @@ def test_dbt_stops_when_its_client_is_killed(env, endless):
     client.wait()
     wait_for(lambda: commands(env))
     assert commands(env)[0]["exit"] == 128 + signal.SIGTERM
+
+
+def test_a_malformed_request_leaves_the_daemon_serving(env):
+    assert run(CLIENT, ["--version"], env).returncode == 0
+    path = next((Path(env["TMPDIR"]) / f"buildbutler-{os.getuid()}").glob("*.sock"))
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(str(path))
+        conn.sendall(b"not a request")  # no streams attached, no header
+        assert conn.recv(100) == b""  # hung up on
+    assert any(line.startswith("bad request") for line in daemon_log(env))
+    assert run(CLIENT, ["--version"], env).returncode == 0
 
 
 def test_the_daemon_exits_when_idle(env):
