@@ -191,11 +191,15 @@ class Server:
         finally:
             for fd in fds:
                 os.close(fd)
-        job = Job(conn, pid, os.pidfd_open(pid), request)
+        # First tell the client that dbt runs: a client that hears nothing may run the command again.
+        try:
+            conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+        except OSError:
+            pass  # the client is gone: the selector sees it hang up, and the child is stopped
+        job = Job(conn, pid, os.pidfd_open(pid), request)  # Linux: a descriptor that wakes on exit
         self.jobs.append(job)
         self.selector.register(conn, selectors.EVENT_READ, job)
         self.selector.register(job.pidfd, selectors.EVENT_READ, job)
-        conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
 
     def _child(self, request: dict, fds: list[int], manifest: Manifest | None, conn: socket.socket) -> None:
         code = 2
@@ -272,6 +276,9 @@ def _receive(conn: socket.socket) -> tuple[dict, list[int]]:
                 raise ValueError("truncated request")
             data += more
         request = json.loads(data[HEADER.size:])
+        if not (isinstance(request, dict) and isinstance(request.get("argv"), list)
+                and isinstance(request.get("cwd"), str) and isinstance(request.get("env"), dict)):
+            raise ValueError("a request is {argv, cwd, env}")
     except (OSError, ValueError):
         for fd in fds:
             os.close(fd)
