@@ -14,10 +14,10 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from orchestration.dbt_daemon.paths import TRANSFORM_DIR, project_stamp
+from orchestration.dbt_daemon.paths import DBT, TRANSFORM_DIR, project_stamp
 from orchestration.home import Home
 
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+DBT_EXECUTABLE = str(DBT)
 # What the sync runs: dbt's command line served by the dbt daemon (orchestration/dbt_daemon).
 DBT_CLIENT = str(Path(sys.executable).parent / "buildbutler-dbt")
 

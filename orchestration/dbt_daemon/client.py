@@ -19,9 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from orchestration.dbt_daemon.paths import TRANSFORM_DIR, idle_seconds, socket_path
+from orchestration.dbt_daemon.paths import DBT, TRANSFORM_DIR, idle_seconds, socket_path
 
-DBT = Path(sys.executable).with_name("dbt")
 START_TIMEOUT_SECONDS = 120  # the daemon's first parse, on a slow machine
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 

@@ -30,9 +30,7 @@ from dbt.cli.main import dbtRunner
 from dbt.contracts.graph.manifest import Manifest
 from dbt_common.clients.jinja import template_cache
 
-from orchestration.dbt_daemon.paths import TRANSFORM_DIR, project_stamp
-
-DBT = Path(sys.executable).with_name("dbt")
+from orchestration.dbt_daemon.paths import DBT, TRANSFORM_DIR, project_stamp
 
 # Commands that read the project: with the kept manifest they skip parsing.
 MANIFEST_COMMANDS = {"build", "run", "test", "seed", "snapshot", "compile", "list", "ls", "show"}
