@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 from dbt.contracts.graph.manifest import Manifest
 from dbt_common.clients.jinja import template_cache
@@ -135,6 +136,9 @@ def run_child(request: dict, manifest: Manifest | None) -> int:
     result = dbtRunner(manifest=manifest).invoke(request["argv"])
     if result.exception is not None and not result.success:
         print(f"dbt: {result.exception}", file=sys.stderr)
+    # What dbt-duckdb does at a process's exit, which a fork's os._exit skips: close the database,
+    # so that DuckDB checkpoints its WAL into the file as after a `dbt` process.
+    DuckDBConnectionManager.close_all_connections()
     return exit_code(result)
 
 

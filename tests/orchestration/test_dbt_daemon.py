@@ -132,6 +132,8 @@ def test_a_warehouse_of_another_name_is_parsed_for(env, tmp_path):
         env["BUILDBUTLER_WAREHOUSE"] = str(tmp_path / f"{name}.duckdb")
         done = run(CLIENT, ["seed", *PROJECT_ARGS], env)
         assert done.returncode == 0, done.stdout[-3000:]
+        # closed as by a dbt process: the WAL is checkpointed, so the file alone holds the data
+        assert not Path(env["BUILDBUTLER_WAREHOUSE"] + ".wal").exists()
         with duckdb.connect(env["BUILDBUTLER_WAREHOUSE"], read_only=True) as con:
             assert con.execute("select count(*) from seeds.failure_patterns").fetchone()[0] > 0
     assert len([line for line in daemon_log(env) if line.startswith("parsed the project")]) == 2
