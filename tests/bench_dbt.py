@@ -797,7 +797,7 @@ def report(counts: dict[str, int], generate_seconds: float, sizes: dict[str, flo
         f"Warehouse file: {sizes['raw_gib']:.1f} GiB raw, {sizes['built_gib']:.1f} GiB after the full build. "
         f"Slowest nodes of the full build: {slowest_nodes(rounds, 'full', 6)}. "
         f"Of the incremental build: {startup:.1f} s outside dbt's run (client, fork, profile and project load, "
-        f"artifacts), then {slowest_nodes(rounds, 'incremental', 4)}.",
+        f"artifacts, DuckDB's checkpoint as the database closes), then {slowest_nodes(rounds, 'incremental', 4)}.",
         "",
         "Targets missed (dbt): " + ("; ".join(missed) if missed else "none") + ".",
         "",
