@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 from orchestration.dbt_daemon.paths import DBT, TRANSFORM_DIR, project_stamp
 from orchestration.home import Home
-
-DBT_EXECUTABLE = str(DBT)
-# What the sync runs: dbt's command line served by the dbt daemon (orchestration/dbt_daemon).
-DBT_CLIENT = str(Path(sys.executable).parent / "buildbutler-dbt")
 
 
 def dbt_env(home: Home) -> dict[str, str]:
@@ -41,7 +36,7 @@ def ensure_manifest(project: DbtProject) -> Path:
     manifest = Path(project.manifest_path)
     if not manifest.exists() or manifest.stat().st_mtime < project_stamp():
         subprocess.run(
-            [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(TRANSFORM_DIR), "--profiles-dir", str(TRANSFORM_DIR)],
+            [DBT, "parse", "--quiet", "--project-dir", str(TRANSFORM_DIR), "--profiles-dir", str(TRANSFORM_DIR)],
             env=dbt_env(Home.from_env()),
             check=True,
             cwd=TRANSFORM_DIR,

@@ -9,7 +9,8 @@ from orchestration.assets.ingest import blueocean_ingest
 from orchestration.assets.snapshot import serving_snapshot, sync_report
 from orchestration.assets.warehouse import warehouse_models
 from orchestration.checks import instances_are_fresh, snapshot_never_shrinks
-from orchestration.dbt_project import DBT_CLIENT, dbt_project
+from orchestration.dbt_daemon.paths import CLIENT
+from orchestration.dbt_project import dbt_project
 from orchestration.jobs import new_connection_sensor, sync_job, sync_schedule
 from orchestration.lineage import LOADS_LEDGER_KEYS
 
@@ -20,7 +21,7 @@ defs = dg.Definitions(
         serving_snapshot,
         sync_report,
     ],
-    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_CLIENT)},
+    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(CLIENT))  # what the sync runs: dbt, served by the dbt daemon},
     asset_checks=[snapshot_never_shrinks, instances_are_fresh],
     jobs=[sync_job],
     schedules=[sync_schedule],

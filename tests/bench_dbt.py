@@ -38,12 +38,12 @@ from pathlib import Path
 import duckdb
 
 from ingestion.blueocean.tables import RAW_TABLES, ensure_raw_tables
-from orchestration.dbt_daemon.paths import IDLE_ENV
-from orchestration.dbt_project import DBT_CLIENT, DBT_EXECUTABLE, build_args
+from orchestration.dbt_daemon.paths import CLIENT, IDLE_ENV
+from orchestration.dbt_daemon.paths import DBT as PLAIN_DBT
+from orchestration.dbt_project import build_args
 from tests.transform.dbt_runner import PROJECT
 from tests.transform.raw_fixture import LOADS_TABLE
 
-CLIENT, PLAIN_DBT = Path(DBT_CLIENT), Path(DBT_EXECUTABLE)
 JOBS = 2_000
 NEW_BUILDS = 1_000
 NOTHING = "no_such_node"  # a selection that matches no node: what starting dbt costs

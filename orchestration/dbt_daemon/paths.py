@@ -14,6 +14,7 @@ from api.env_settings import non_negative_int
 
 TRANSFORM_DIR = Path(__file__).resolve().parents[2] / "transform"
 DBT = Path(sys.executable).with_name("dbt")  # dbt's own command line, a process per command
+CLIENT = DBT.with_name("buildbutler-dbt")  # the same command line, served by the daemon
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")
 IDLE_ENV = "BUILDBUTLER_DBT_DAEMON_IDLE"
 IDLE_SECONDS = 1800  # outlives the 15-minute schedule, so each sync finds the daemon warm

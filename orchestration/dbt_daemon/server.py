@@ -22,7 +22,7 @@ import struct
 import sys
 import time
 import traceback
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,10 +194,7 @@ class Server:
             for fd in fds:
                 os.close(fd)
         # First tell the client that dbt runs: a client that hears nothing may run the command again.
-        try:
-            conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
-        except OSError:
-            pass  # the client is gone: the selector sees it hang up, and the child is stopped
+        _send(conn, {"pid": pid})
         job = Job(conn, pid, os.pidfd_open(pid), request)  # Linux: a descriptor that wakes on exit
         self.jobs.append(job)
         self.selector.register(conn, selectors.EVENT_READ, job)
@@ -251,13 +248,17 @@ class Server:
         os.close(job.pidfd)
         if job.conn is not None:
             self.selector.unregister(job.conn)
-            try:
-                job.conn.sendall(json.dumps({"exit": code}).encode() + b"\n")
-            except OSError:
-                pass
+            _send(job.conn, {"exit": code})
             job.conn.close()
         self.jobs.remove(job)
         self.last_active = time.monotonic()
+
+
+def _send(conn: socket.socket, message: dict) -> None:
+    """One line to the client. A client gone meanwhile is no error: for a running command the
+    selector sees it hang up, and the child is stopped."""
+    with suppress(OSError):
+        conn.sendall(json.dumps(message).encode() + b"\n")
 
 
 def _receive(conn: socket.socket) -> tuple[dict, list[int]]:

@@ -17,10 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.dbt_daemon.paths import IDLE_ENV, TRANSFORM_DIR
+from orchestration.dbt_daemon.paths import CLIENT, DBT, IDLE_ENV, TRANSFORM_DIR
 
-CLIENT = Path(sys.executable).with_name("buildbutler-dbt")
-DBT = Path(sys.executable).with_name("dbt")
 PROJECT_ARGS = ["--project-dir", str(TRANSFORM_DIR), "--profiles-dir", str(TRANSFORM_DIR)]
 # A query that runs for minutes: something to interrupt.
 ENDLESS = ["show", "--inline", "select sum(i) from range(1000000000000) as t(i)", *PROJECT_ARGS]
@@ -40,9 +38,18 @@ def run(executable: Path, args: list[str], env: dict[str, str]) -> subprocess.Co
                           timeout=300)
 
 
+def runtime(env: dict[str, str]) -> Path:
+    """The folder of the test's daemon: its socket, lock and log."""
+    return Path(env["TMPDIR"]) / f"buildbutler-{os.getuid()}"
+
+
 def daemon_log(env: dict[str, str]) -> list[str]:
-    logs = list((Path(env["TMPDIR"]) / f"buildbutler-{os.getuid()}").glob("dbt-*.log"))
+    logs = list(runtime(env).glob("dbt-*.log"))
     return logs[0].read_text().splitlines() if logs else []
+
+
+def parses(env: dict[str, str]) -> int:
+    return sum(1 for line in daemon_log(env) if line.startswith("parsed the project"))
 
 
 def commands(env: dict[str, str]) -> list[dict]:
@@ -107,13 +114,12 @@ def test_the_project_is_parsed_once_and_again_when_it_changes(env):
     args = ["--quiet", "ls", "--select", "fct_builds", "--resource-type", "model", *PROJECT_ARGS]
     for _ in range(2):
         assert run(CLIENT, args, env).stdout.strip() == "buildbutler.marts.fct_builds"
-    parses = [line for line in daemon_log(env) if line.startswith("parsed the project")]
-    assert len(parses) == 1
+    assert parses(env) == 1
     model = TRANSFORM_DIR / "models" / "marts" / "fct_builds.sql"
     later = time.time() + 2
     os.utime(model, (later, later))
     assert run(CLIENT, args, env).stdout.strip() == "buildbutler.marts.fct_builds"
-    assert len([line for line in daemon_log(env) if line.startswith("parsed the project")]) == 2
+    assert parses(env) == 2
 
 
 def test_the_warehouse_is_released_when_dbt_is_done(env):
@@ -136,12 +142,12 @@ def test_a_warehouse_of_another_name_is_parsed_for(env, tmp_path):
         assert not Path(env["BUILDBUTLER_WAREHOUSE"] + ".wal").exists()
         with duckdb.connect(env["BUILDBUTLER_WAREHOUSE"], read_only=True) as con:
             assert con.execute("select count(*) from seeds.failure_patterns").fetchone()[0] > 0
-    assert len([line for line in daemon_log(env) if line.startswith("parsed the project")]) == 2
+    assert parses(env) == 2
 
 
 def test_a_signal_to_the_client_reaches_dbt(env, endless):
     client = endless()
-    wait_for(lambda: any(line.startswith("parsed the project") for line in daemon_log(env)))
+    wait_for(lambda: parses(env))
     time.sleep(1)
     client.send_signal(signal.SIGTERM)
     assert client.wait(timeout=30) == 128 + signal.SIGTERM
@@ -151,7 +157,7 @@ def test_a_signal_to_the_client_reaches_dbt(env, endless):
 
 def test_dbt_stops_when_its_client_is_killed(env, endless):
     client = endless()
-    wait_for(lambda: any(line.startswith("parsed the project") for line in daemon_log(env)))
+    wait_for(lambda: parses(env))
     time.sleep(1)
     client.kill()
     client.wait()
@@ -161,7 +167,7 @@ def test_dbt_stops_when_its_client_is_killed(env, endless):
 
 def test_a_malformed_request_leaves_the_daemon_serving(env):
     assert run(CLIENT, ["--version"], env).returncode == 0
-    path = next((Path(env["TMPDIR"]) / f"buildbutler-{os.getuid()}").glob("*.sock"))
+    path = next(runtime(env).glob("*.sock"))
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.connect(str(path))
         conn.sendall(b"not a request")  # no streams attached, no header
@@ -173,7 +179,7 @@ def test_a_malformed_request_leaves_the_daemon_serving(env):
 def test_the_daemon_exits_when_idle(env):
     env[IDLE_ENV] = "1"
     assert run(CLIENT, ["--version"], env).returncode == 0
-    sockets = lambda: list((Path(env["TMPDIR"]) / f"buildbutler-{os.getuid()}").glob("*.sock"))  # noqa: E731
+    sockets = lambda: list(runtime(env).glob("*.sock"))  # noqa: E731
     assert sockets()
     wait_for(lambda: not sockets(), seconds=15)
 
@@ -182,8 +188,8 @@ def test_stop_daemon_stops_it_and_what_it_runs(env, endless):
     stop = [sys.executable, "-c", "from orchestration.dbt_daemon.client import stop_daemon; print(stop_daemon())"]
     assert subprocess.run(stop, env=env, capture_output=True, text=True).stdout.strip() == "False"
     client = endless()
-    wait_for(lambda: any(line.startswith("parsed the project") for line in daemon_log(env)))
-    daemon = int(next((Path(env["TMPDIR"]) / f"buildbutler-{os.getuid()}").glob("dbt-*.lock")).read_text())
+    wait_for(lambda: parses(env))
+    daemon = int(next(runtime(env).glob("dbt-*.lock")).read_text())
     wait_for(lambda: Path(f"/proc/{daemon}/task/{daemon}/children").read_text().strip())  # dbt runs
     assert subprocess.run(stop, env=env, capture_output=True, text=True).stdout.strip() == "True"
     assert client.wait(timeout=30) != 0
@@ -194,7 +200,7 @@ def test_without_the_daemon(env):
     env[IDLE_ENV] = "0"
     done = run(CLIENT, ["--version"], env)
     assert done.returncode == 0 and "Core:" in done.stdout
-    assert not (Path(env["TMPDIR"]) / f"buildbutler-{os.getuid()}").exists()
+    assert not runtime(env).exists()
     env[IDLE_ENV] = "soon"
     done = run(CLIENT, ["--version"], env)
     assert done.returncode != 0 and IDLE_ENV in done.stderr

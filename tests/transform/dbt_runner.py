@@ -6,17 +6,17 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+from orchestration.dbt_daemon.paths import CLIENT
+
 PROJECT = Path(__file__).resolve().parents[2] / "transform"
-DBT = Path(sys.executable).with_name("buildbutler-dbt")
 
 
 def dbt(warehouse: Path, work: Path, *args: str, project: Path = PROJECT) -> subprocess.CompletedProcess:
     """`dbt <args>` on `warehouse`, with target and logs under `work` so runs never collide."""
     command = [
-        str(DBT), *args,
+        str(CLIENT), *args,
         "--project-dir", str(project), "--profiles-dir", str(project),
         "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
     ]
