@@ -4,7 +4,7 @@
     the new rows, BEGIN, DESCRIBE the table, delete and insert, COMMIT), each with its events, and
     looks up backup and temporary relations. Here the new rows go to a temporary table, the rows
     they replace are deleted, and they are inserted by column name, in one statement between
-    BEGIN and COMMIT (post-hooks run in the same transaction). A first build or
+    BEGIN and COMMIT (in_one_statement.sql; post-hooks run in the same transaction). A first build or
     `--full-refresh` is a `create or replace table` (replace_in_one_statement.sql), and so is a
     table that lacks a column its model documents (is_incremental.sql). Another column missing
     fails the insert, naming the column (dbt's default, `on_schema_change: ignore`, would drop new
@@ -18,10 +18,7 @@
     {%- set keys = [unique_key] if unique_key is string else (unique_key or []) -%}
     {%- set new_rows = adapter.quote(this.identifier ~ '__dbt_new_rows') -%}
 
-    {{ run_hooks(pre_hooks, inside_transaction=False) }}
-    {{ run_hooks(pre_hooks, inside_transaction=True) }}
-
-    {% call statement('main') -%}
+    {%- set main_sql -%}
         create or replace temporary table {{ new_rows }} as (
             {{ sql }}
         );
@@ -31,11 +28,6 @@
         {%- endif %}
         insert into {{ this }} by name select * from {{ new_rows }};
         drop table {{ new_rows }};
-    {%- endcall %}
-
-    {{ run_hooks(post_hooks, inside_transaction=True) }}
-    {{ adapter.commit() }}
-    {{ run_hooks(post_hooks, inside_transaction=False) }}
-
-    {{ return({'relations': [this.incorporate(type='table')]}) }}
+    {%- endset -%}
+    {{ return(in_one_statement(main_sql, this.incorporate(type='table'))) }}
 {%- endmaterialization -%}

@@ -3,27 +3,19 @@
     dbt's own materializations create a temporary relation, rename the old one away, rename the
     new one in place and drop the old: five statements, each with its events and cache updates,
     ~0.1 s for each relation on every sync. DuckDB replaces a view or table atomically, and a
-    failing query leaves the old one as it was. Hooks still run; the project has no Python
-    models, grants, indexes, foreign keys or persisted docs, which dbt's versions also handle. -#}
+    failing query leaves the old one as it was. Hooks still run (in_one_statement.sql); the
+    project has no Python models, grants, indexes, foreign keys or persisted docs, which dbt's
+    versions also handle. -#}
 {% macro replace_in_one_statement(kind) -%}
     {%- set existing_relation = load_cached_relation(this) -%}
     {%- set target_relation = this.incorporate(type=kind) -%}
-
-    {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {%- if existing_relation is not none and existing_relation.type != kind %}
         {{ drop_relation_if_exists(existing_relation) }}
     {%- endif %}
-    {{ run_hooks(pre_hooks, inside_transaction=True) }}
-
-    {% call statement('main') -%}
+    {%- set main_sql -%}
         create or replace {{ kind }} {{ target_relation }} as (
             {{ sql }}
         );
-    {%- endcall %}
-
-    {{ run_hooks(post_hooks, inside_transaction=True) }}
-    {{ adapter.commit() }}
-    {{ run_hooks(post_hooks, inside_transaction=False) }}
-
-    {{ return({'relations': [target_relation]}) }}
+    {%- endset -%}
+    {{ return(in_one_statement(main_sql, target_relation)) }}
 {%- endmacro %}
