@@ -21,7 +21,8 @@ defs = dg.Definitions(
         serving_snapshot,
         sync_report,
     ],
-    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(CLIENT))  # what the sync runs: dbt, served by the dbt daemon},
+    # dbt as the sync runs it: served by the dbt daemon (orchestration/dbt_daemon)
+    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(CLIENT))},
     asset_checks=[snapshot_never_shrinks, instances_are_fresh],
     jobs=[sync_job],
     schedules=[sync_schedule],
