@@ -577,6 +577,9 @@ class DbtRunner:
             daemon.warm(self.env)  # the daemon parses for this warehouse (its name is the database's)
 
     def build(self, select: str = "fqn:*") -> Measure:
+        # the previous step's files (a 3 GB warehouse, the CTAS floor) are written out first, so
+        # that the kernel's writeback of them does not land in this build's time
+        os.sync()
         self.runs += 1
         target = self.work / f"build-{self.runs}"
         target.mkdir(parents=True)
@@ -761,7 +764,8 @@ def report(counts: dict[str, int], generate_seconds: float, sizes: dict[str, flo
         f"`buildbutler-dbt {' '.join(build_args())} --select fqn:*` runs exactly as the sync runs it: the dbt "
         "daemon (dbt imported and the project parsed once, each command run by a forked child) serves it, with "
         "dagster-dbt's environment and a fresh target folder; CPU time and peak memory are the child's "
-        "(its max RSS). "
+        "(its max RSS). Each timed build starts after an `os.sync()`, so that the kernel's writeback of the "
+        "files of the step before (a 3 GB warehouse, the floor's copy) does not land in it. "
         "Baselines: a plain DuckDB `CREATE TABLE AS` of every raw table into another file (the floor of a full "
         "build), a dbt build of the same raw tables empty (what every build costs whatever the data), and a "
         "dbt build that selects no node, through the daemon (fork, profile and project load, artifacts) and "

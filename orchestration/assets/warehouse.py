@@ -2,6 +2,7 @@
 
 
 import os
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -10,6 +11,8 @@ from orchestration.assets.config import WRITER_POOL, SyncConfig
 from orchestration.dbt_project import build_args, dbt_project, ensure_manifest
 from orchestration.home import Home
 
+SYNC_TARGET = Path("target", "sync")  # relative to the dbt project
+
 
 @dbt_assets(manifest=ensure_manifest(dbt_project), project=dbt_project, pool=WRITER_POOL)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: SyncConfig):
@@ -17,4 +20,6 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, con
     # would keep the DuckDB file locked here); it gets this variable, so the warehouse path is
     # absolute whatever dbt's cwd.
     os.environ["BUILDBUTLER_WAREHOUSE"] = str(Home.from_env().ensure().warehouse)
-    yield from dbt.cli(build_args(config.full_refresh), context=context).stream()
+    # one target folder, replaced by each sync: dagster-dbt's default, a new folder per run, kept
+    # ~3 MB of artifacts for every sync forever
+    yield from dbt.cli(build_args(config.full_refresh), context=context, target_path=SYNC_TARGET).stream()

@@ -39,6 +39,7 @@ def world(tmp_path_factory):
     sim, other = Simulator(seed=11).start(), Simulator(seed=12).start()
     added = run("connections", "add", "ci-main", sim.url)
     assert added.returncode == 0, added.stderr
+    started = time.time()
     sync = run("sync")
     port = free_port()
     server = subprocess.Popen([BUILDBUTLER, "serve", "--port", str(port)], cwd=REPO)
@@ -51,7 +52,8 @@ def world(tmp_path_factory):
         except requests.ConnectionError:
             time.sleep(0.2)
     token = run("tokens", "create", "--role", "viewer").stdout.strip()
-    yield {"sim": sim, "other": other, "sync": sync, "api": base, "headers": {"Authorization": f"Bearer {token}"}}
+    yield {"sim": sim, "other": other, "sync": sync, "started": started, "api": base,
+           "headers": {"Authorization": f"Bearer {token}"}}
     server.terminate()
     server.wait(timeout=20)
     sim.stop()
@@ -82,6 +84,10 @@ def test_sync_exits_zero_and_sums_up(world):
     assert sync.returncode == 0, sync.stdout + sync.stderr
     last_line = sync.stdout.strip().splitlines()[-1]
     assert "ci-main success" in last_line and "snapshot published" in last_line
+    # dbt's artifacts go to one folder that each sync replaces, not to a new folder per sync
+    target = REPO / "transform" / "target"
+    assert (target / "sync" / "run_results.json").stat().st_mtime >= world["started"]
+    assert not [p for p in target.glob("warehouse_models-*") if p.stat().st_mtime >= world["started"]]
 
 
 def test_api_lists_exactly_the_simulators_jobs(world):

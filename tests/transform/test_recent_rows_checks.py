@@ -28,4 +28,4 @@ def test_a_duplicate_in_a_new_load_fails_the_data_tests(fork_built_warehouse: Ca
 
     failed = failing_nodes(warehouse, warehouse.parent, "build")
 
-    assert {"unique_fct_builds_build_id", "unique_combination_fct_steps_build_id__step_id"} <= failed
+    assert {"fct_builds_row_rules", "fct_steps_row_rules"} <= failed

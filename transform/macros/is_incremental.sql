@@ -6,6 +6,15 @@
     {%- if not execute -%}
         {{ return(false) }}
     {%- endif -%}
+    {#- asked up to four times a node (model SQL, materialization): looked up once, kept in the
+        node's context (`model`, a dict made anew for compiling and for running the node) -#}
+    {%- if '_is_incremental' not in model -%}
+        {%- do model.update({'_is_incremental': incremental_table_holds_model()}) -%}
+    {%- endif -%}
+    {{ return(model['_is_incremental']) }}
+{% endmacro %}
+
+{% macro incremental_table_holds_model() %}
     {%- set relation = adapter.get_relation(this.database, this.schema, this.table) -%}
     {%- if relation is none or relation.type != 'table' or model.config.materialized != 'incremental'
            or should_full_refresh() -%}

@@ -5,8 +5,8 @@
     ~0.1 s for each relation on every sync. DuckDB replaces a view or table atomically, and a
     failing query leaves the old one as it was. Hooks still run (in_one_statement.sql); the
     project has no Python models, grants, indexes, foreign keys or persisted docs, which dbt's
-    versions also handle. -#}
-{% macro replace_in_one_statement(kind) -%}
+    versions also handle. `then` is SQL run in the same statement after the replacement. -#}
+{% macro replace_in_one_statement(kind, then='') -%}
     {%- set existing_relation = load_cached_relation(this) -%}
     {%- set target_relation = this.incorporate(type=kind) -%}
     {%- if existing_relation is not none and existing_relation.type != kind %}
@@ -16,6 +16,7 @@
         create or replace {{ kind }} {{ target_relation }} as (
             {{ sql }}
         );
+        {{ then }}
     {%- endset -%}
     {{ return(in_one_statement(main_sql, target_relation)) }}
 {%- endmacro %}

@@ -19,8 +19,15 @@ logs as (
     {%- endif %}
 ),
 
-builds as (
-    select * from {{ ref('int_builds') }}
+unsuccessful_runs as (
+    -- builds (started runs, int_builds) that finished without success, read from staging: a
+    -- model that waits for int_builds starts after the marts that compete with it for the two
+    -- threads, and fct_builds waits for this one
+    select instance, job_full_name, number
+    from {{ ref('stg_blueocean__runs') }}
+    where started_at is not null
+      and state = 'FINISHED'
+      and result in ('FAILURE', 'UNSTABLE', 'ABORTED', 'NOT_BUILT')
 ),
 
 rules as (
@@ -33,8 +40,7 @@ unsuccessful_logs as (
         right(logs.log_text, {{ var('failure_log_tail_chars') }}) as log_tail,
         logs._loaded_at
     from logs
-    inner join builds using (instance, job_full_name, number)
-    where builds.result in ('FAILURE', 'UNSTABLE', 'ABORTED', 'NOT_BUILT')
+    semi join unsuccessful_runs using (instance, job_full_name, number)
 ),
 
 evidence as (
