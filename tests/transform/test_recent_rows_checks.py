@@ -14,18 +14,32 @@ from .scenario import PHASE_1, at, raw_rows
 
 # a day and more after the first sync's loads, so that none of their rows is in the tests' window
 COMMITTED_AT = at(80)
+RUN = next(run for run in PHASE_1 if run.job == "api-service" and run.number == 2)
 
 
-def test_a_duplicate_in_a_new_load_fails_the_data_tests(fork_built_warehouse: Callable[[str], Path]) -> None:
-    warehouse = fork_built_warehouse("recent_rows_checks")
-    run = next(run for run in PHASE_1 if run.job == "api-service" and run.number == 2)
-    # a load that holds two versions of a run, and so its steps twice: dlt's merge would not
-    # load that, but a resource with the wrong write disposition could
-    rows = raw_rows([], [run, replace(run, duration_ms=run.duration_ms + 1)], fetched_at=COMMITTED_AT)
+def failing_after_load(warehouse: Path, rows: dict[str, list[dict]]) -> set[str]:
     raw = RawWarehouse(warehouse)
     raw.load(rows, load_id="1741400000.000001", committed_at=COMMITTED_AT)
     raw.close()
+    return failing_nodes(warehouse, warehouse.parent, "build")
 
-    failed = failing_nodes(warehouse, warehouse.parent, "build")
 
-    assert {"fct_builds_row_rules", "fct_steps_row_rules"} <= failed
+def test_a_duplicate_build_in_a_new_load_fails_the_data_tests(fork_built_warehouse: Callable[[str], Path]) -> None:
+    # a load that holds two versions of a run: dlt's merge would not load that, but a resource
+    # with the wrong write disposition could
+    rows = raw_rows([], [RUN, replace(RUN, duration_ms=RUN.duration_ms + 1)], fetched_at=COMMITTED_AT)
+
+    failed = failing_after_load(fork_built_warehouse("recent_duplicate_build"), rows)
+
+    # its log is there twice too; stages and steps are built on fct_builds, so dbt does not build
+    # them on builds that failed their checks
+    assert failed == {"fct_builds_row_rules", "build_logs_row_rules"}
+
+
+def test_a_duplicate_step_in_a_new_load_fails_the_data_tests(fork_built_warehouse: Callable[[str], Path]) -> None:
+    rows = raw_rows([], [RUN], fetched_at=COMMITTED_AT)
+    rows["steps"] *= 2  # the run once, its steps twice
+
+    failed = failing_after_load(fork_built_warehouse("recent_duplicate_step"), rows)
+
+    assert failed == {"fct_steps_row_rules"}

@@ -18,8 +18,9 @@ stages as (
 ),
 
 builds as (
-    -- joined on the run's natural key: no id is hashed for runs that are not new
-    select instance, job_full_name, number from {{ ref('int_builds') }}
+    -- fct_builds holds every build with its id, so the check costs one scan of a column, where
+    -- int_builds would look up every run by its natural key
+    select build_id from {{ ref('fct_builds') }}
 ),
 
 final as (
@@ -36,7 +37,7 @@ final as (
         stages.started_at,
         stages._loaded_at
     from stages
-    semi join builds using (instance, job_full_name, number)
+    semi join builds using (build_id)
 )
 
 select * from final
