@@ -67,11 +67,10 @@ flaky as (
     {%- endif %}
 ),
 
-slow_stages as (
-    select * from {{ ref('int_job_slow_stages') }}
-    {%- if per_job %}
-    where job_id in (select job_id from changed_jobs)
-    {%- endif %}
+stages as (
+    select build_id, name, duration_ms
+    from {{ ref('fct_stages') }}
+    where node_type = 'STAGE'
 ),
 
 build_stats as (
@@ -102,6 +101,52 @@ flaky_stats as (
     select job_id, count(*) as flaky_commits
     from flaky
     group by job_id
+),
+
+-- the stage that contributes most to the job's slow builds: among its counted builds at or
+-- above its 90th duration percentile, the stage with the most time in them (computed here, from
+-- the p90 above and for the jobs at hand only)
+slow_builds as (
+    select builds.job_id, builds.build_id, builds.duration_ms
+    from builds
+    inner join build_stats on build_stats.job_id = builds.job_id
+    where builds.is_counted
+      and builds.duration_ms >= build_stats.duration_percentiles[2]
+),
+
+stage_time as (
+    select
+        slow_builds.job_id,
+        stages.name as stage_name,
+        sum(stages.duration_ms) as stage_duration_ms
+    from slow_builds
+    inner join stages on stages.build_id = slow_builds.build_id
+    group by slow_builds.job_id, stages.name
+),
+
+slow_time as (
+    select job_id, sum(duration_ms) as slow_duration_ms
+    from slow_builds
+    group by job_id
+),
+
+ranked_stages as (
+    select
+        stage_time.job_id,
+        stage_time.stage_name,
+        stage_time.stage_duration_ms / nullif(slow_time.slow_duration_ms, 0) as share,
+        row_number() over (
+            partition by stage_time.job_id
+            order by stage_time.stage_duration_ms desc, stage_time.stage_name
+        ) as rank
+    from stage_time
+    inner join slow_time on slow_time.job_id = stage_time.job_id
+),
+
+slow_stages as (
+    select job_id, stage_name as slowest_stage, least(share, 1.0) as slowest_stage_share
+    from ranked_stages
+    where rank = 1
 ),
 
 final as (
