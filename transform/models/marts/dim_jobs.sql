@@ -15,6 +15,7 @@
 -- written as a tombstone (only the key), which the post-hook deletes. Every job is computed again
 -- when the failure rules change (timeouts are counted).
 {%- set per_job = is_incremental() and not failure_rules_changed() %}
+{%- set only_changed_jobs = 'where job_id in (select job_id from changed_jobs)' if per_job else '' %}
 with
 
 {% if per_job -%}
@@ -41,30 +42,22 @@ changed_jobs as (
 {% endif -%}
 jobs as (
     select * from {{ ref('int_jobs') }}
-    {%- if per_job %}
-    where job_id in (select job_id from changed_jobs)
-    {%- endif %}
+    {{ only_changed_jobs }}
 ),
 
 builds as (
     select * from {{ ref('fct_builds') }}
-    {%- if per_job %}
-    where job_id in (select job_id from changed_jobs)
-    {%- endif %}
+    {{ only_changed_jobs }}
 ),
 
 recoveries as (
     select * from {{ ref('fct_build_recoveries') }}
-    {%- if per_job %}
-    where job_id in (select job_id from changed_jobs)
-    {%- endif %}
+    {{ only_changed_jobs }}
 ),
 
 flaky as (
     select * from {{ ref('fct_flaky_commits') }}
-    {%- if per_job %}
-    where job_id in (select job_id from changed_jobs)
-    {%- endif %}
+    {{ only_changed_jobs }}
 ),
 
 stages as (
