@@ -211,19 +211,22 @@ def test_job_page_shows_builds_stage_timeline_and_log(dashboard: Dashboard, dash
     page.screenshot(path=tmp_path / "job.png", full_page=True)
 
     # The result filter and the next page are the API's answers to the same query.
-    def reloaded(query: str = "") -> None:  # the view is redrawn from scratch when its address changes
+    def reloaded(result: str = "", page_number: int = 1) -> None:
+        # the view is redrawn from scratch when its address changes; the address changes first, and
+        # the view it replaces, loaded, stays until the browser's hashchange event
+        query = f"result={result}" if result else f"page={page_number}" if page_number > 1 else ""
         expect(page).to_have_url(re.compile(re.escape(f"#/jobs/{job['id']}" + (f"?{query}" if query else "")) + "$"))
-        expect(page.locator(".job[data-loaded]")).to_be_visible()
+        expect(page.locator(f'.job[data-loaded][data-result="{result}"][data-page="{page_number}"]')).to_be_visible()
 
     page.locator(".builds-card select[name=result]").select_option(build["result"])
-    reloaded(f"result={build['result']}")
+    reloaded(result=build["result"])
     only = server.api(f"/jobs/{job['id']}/builds", per_page=str(PER_PAGE), result=build["result"])["data"]
     assert builds_shown() == builds_expected(only)
     page.locator(".builds-card select[name=result]").select_option("")
     reloaded()
     if builds["meta"]["total"] > PER_PAGE:
         page.locator(".pager a", has_text="Older").click()
-        reloaded("page=2")
+        reloaded(page_number=2)
         second = server.api(f"/jobs/{job['id']}/builds", per_page=str(PER_PAGE), page="2")["data"]
         assert builds_shown() == builds_expected(second)
     dashboard.problems.check()

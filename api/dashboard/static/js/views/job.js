@@ -111,7 +111,8 @@ export function jobView(route, ctx) {
   const kpis = h("div", { class: "kpis" });
   const buildsCard = h("section", { class: "card builds-card" }, loading());
   const buildSection = h("section", { class: "build-section" });
-  const el = h("section", { class: "view job", dataset: { jobId, window: window.range } },
+  // the query in the element too: a redrawn view is told from the one it replaces
+  const el = h("section", { class: "view job", dataset: { jobId, window: window.range, result: query.result, page: query.page } },
     head, kpis, buildsCard, buildSection);
   let selectedId = route.params.buildId || null;
   let builds = null;
