@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench clean browser
+.PHONY: install demo lint test bench clean browser
 
 install: $(STAMP)
 
@@ -28,11 +28,15 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
-test: install browser
+# Lint first: it takes a second and names the line, where a test run takes minutes.
+lint: install
+	$(BIN)/ruff check .
+
+test: install browser lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
 
 bench: install
-	ONLY=$(ONLY) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m tests.bench
+	ONLY=$(ONLY) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) .buildbutler transform/target transform/logs

@@ -14,7 +14,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 # Benchmark module suffix -> the heading its section starts with.
 BENCHMARKS = {"ingestion": "## Ingestion", "dbt": "## Warehouse", "api": "## API"}
@@ -52,7 +52,7 @@ def main() -> int:
             started = time.monotonic()
             print(f"== {name}", flush=True)
             section: list[str] = []
-            importlib.import_module(f"tests.bench_{name}").run(section)
+            importlib.import_module(f"benchmarks.{name}").run(section)
             section[1:1] = ["", f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores, "
                             f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end."]
             out += section

@@ -9,7 +9,7 @@ and 32 concurrent clients (threads with a keep-alive HTTP connection each) again
 endpoint's own query function run directly in this process by as many threads, each with its own
 cursor of one read-only connection to the same snapshot.
 
-    python -m tests.bench_api [--quick] [--repeat N] [--serve "COMMAND"]   # `make bench` calls run(out)
+    python -m benchmarks.api [--quick] [--repeat N] [--serve "COMMAND"]   # `make bench` calls run(out)
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ from api.metrics import flat_metrics, grouped_metrics
 from api.timerange import parse_range
 from orchestration.home import Home
 from orchestration.publish import publish_snapshot
-from tests.conftest import REPO, free_port
+from tests.support.paths import REPO
+from tests.support.ports import free_port
 
 JOBS = 2_000
 FULL_BUILDS, QUICK_BUILDS = 1_000_000, 100_000

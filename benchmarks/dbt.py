@@ -16,7 +16,7 @@ per connection) and after a sync with nothing new, and a `dbt build` that select
 the daemon and as a `dbt` process of its own. Peak memory is the max RSS of the process that ran
 the build. Figures are medians over the rounds.
 
-    python -m tests.bench_dbt [--quick] [--repeat N]     # `make bench` calls run(out)
+    python -m benchmarks.dbt [--quick] [--repeat N]     # `make bench` calls run(out)
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ from ingestion.blueocean.tables import RAW_TABLES, ensure_raw_tables
 from orchestration.dbt_daemon.paths import CLIENT, IDLE_ENV
 from orchestration.dbt_daemon.paths import DBT as PLAIN_DBT
 from orchestration.dbt_project import build_args
-from tests.transform.dbt_runner import PROJECT
-from tests.transform.raw_fixture import LOADS_TABLE
+from tests.support.dlt_ledger import LOADS_TABLE
+from tests.support.paths import DBT_PROJECT as PROJECT
 
 JOBS = 2_000
 NEW_BUILDS = 1_000

@@ -9,7 +9,7 @@ Also measured: each process's CPU time (on 2 cores every CPU second of the clien
 server it waits for), the sync's peak memory (ru_maxrss) and the requests a no-change sync makes.
 With several rounds the median ratios count; each round starts from an empty warehouse.
 
-    python -m tests.bench_ingestion [--scale 200] [--repeat 1]   # `make bench` calls run(out)
+    python -m benchmarks.ingestion [--scale 200] [--repeat 1]   # `make bench` calls run(out)
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from pathlib import Path
 import requests
 import urllib3
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.paths import REPO
+
 DEFAULT_SCALE = 200
 MAX_IN_FLIGHT = 8
 BASELINES = ("requests", "urllib3")
@@ -121,7 +122,7 @@ def simulator(scale: int) -> Iterator[tuple[str, Callable[[], float]]]:
 
 def child(mode: str, *args: str) -> dict:
     env = {**os.environ, "RUNTIME__DLTHUB_TELEMETRY": "false"}
-    done = subprocess.run([sys.executable, "-m", "tests.bench_ingestion", "--child", mode, *args],
+    done = subprocess.run([sys.executable, "-m", "benchmarks.ingestion", "--child", mode, *args],
                           cwd=REPO, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{mode} failed:\n{done.stdout}\n{done.stderr}")

@@ -1,19 +1,14 @@
-"""Shared test helpers: a fresh BUILDBUTLER_HOME and the project's own executables."""
+"""Fixtures of every suite: a fresh BUILDBUTLER_HOME, and no dbt daemon left behind (helpers: tests/support/)."""
 
 from __future__ import annotations
 
 import os
-import socket
-import sys
 from pathlib import Path
 
 import pytest
 
 from orchestration.dbt_daemon.client import stop_daemon
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-BIN = Path(sys.executable).parent
+from tests.support.paths import BIN
 
 # Should the session end abruptly, the tests' dbt daemon goes after two minutes, not half an hour.
 os.environ.setdefault("BUILDBUTLER_DBT_DAEMON_IDLE", "120")
@@ -24,12 +19,6 @@ def dbt_daemon_stopped_at_the_end():
     """No dbt daemon outlives the test session (CI waits for nothing it started)."""
     yield
     stop_daemon()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

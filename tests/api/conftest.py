@@ -1,59 +1,16 @@
-"""Fixtures of the API tests: a published fixture snapshot, API clients (in-process and real uvicorn)."""
+"""Fixtures of the API tests: a published fixture snapshot and an in-process client on it."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
-from litestar import Litestar
 from litestar.testing import TestClient
 
-from api.app import create_app
 from orchestration.home import Home
 from tests.api.snapshot_fixture import Fixture, make_fixture, publish, write_snapshot
-
-ADMIN_TOKEN = "test-admin-token"
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-
-
-@contextmanager
-def api_client(home: Home, **env: str) -> Iterator[TestClient]:
-    """A started app (lifespan run) for `home`; `env` is in force while the app reads it (creation, startup)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BUILDBUTLER_ADMIN_TOKEN", ADMIN_TOKEN)
-        mp.setenv("BUILDBUTLER_RATE_LIMIT", "0")
-        for key, value in env.items():
-            mp.setenv(key, value)
-        client = TestClient(create_app(home))
-        client.__enter__()
-    try:
-        yield client
-    finally:
-        client.__exit__(None, None, None)
-
-
-@contextmanager
-def serve(app: Litestar) -> Iterator[str]:
-    """Runs `app` under a real uvicorn on 127.0.0.1, a free port; yields the base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+from tests.support.api_clients import api_client
 
 
 @pytest.fixture(scope="session")

@@ -17,8 +17,8 @@ from litestar.testing import TestClient
 from api.answer_cache import AnswerCache, max_bytes_from_env
 from api.app import create_app
 from orchestration.home import Home
-from tests.api.conftest import ADMIN, api_client
 from tests.api.snapshot_fixture import Fixture, make_fixture, publish, write_snapshot
+from tests.support.api_clients import ADMIN, api_client
 
 MIB = 1024 * 1024
 

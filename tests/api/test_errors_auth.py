@@ -10,8 +10,8 @@ import pytest
 from api.app import create_app
 from orchestration.home import Home
 from orchestration.store import Store
-from tests.api.conftest import ADMIN, api_client
 from tests.api.snapshot_fixture import Fixture
+from tests.support.api_clients import ADMIN, api_client
 
 OPEN_PATHS = re.compile(r"^/(health|schema(/.*)?|dashboard(/.*)?)?$")  # health, docs, the dashboard page and files
 

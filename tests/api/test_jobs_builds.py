@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.conftest import ADMIN
 from tests.api.snapshot_fixture import Fixture, FixtureJob
+from tests.support.api_clients import ADMIN
 
 
 def get(client, url, **params):

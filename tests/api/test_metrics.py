@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.api.conftest import ADMIN
 from tests.api.snapshot_fixture import Fixture, FixtureBuild
+from tests.support.api_clients import ADMIN
 
 RANGES = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 

@@ -19,8 +19,9 @@ import pytest
 
 from api.app import create_app
 from orchestration.home import Home
-from tests.api.conftest import ADMIN, ADMIN_TOKEN, serve
 from tests.api.snapshot_fixture import publish
+from tests.support.api_clients import ADMIN, ADMIN_TOKEN
+from tests.support.servers import serve
 
 ST = Path(sys.executable).parent / "st"
 

@@ -11,8 +11,9 @@ import httpx
 
 from api.app import create_app
 from orchestration.home import Home
-from tests.api.conftest import ADMIN, ADMIN_TOKEN, serve
 from tests.api.snapshot_fixture import make_fixture, publish, write_snapshot
+from tests.support.api_clients import ADMIN, ADMIN_TOKEN
+from tests.support.servers import serve
 
 
 def open_files() -> set[str]:

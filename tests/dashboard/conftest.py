@@ -31,8 +31,8 @@ from api.app import create_app
 from ingestion.simulator import Simulator
 from orchestration.home import Home
 from orchestration.store import Store
-from tests.conftest import BIN, REPO
 from tests.dashboard.pages import NOW
+from tests.support.paths import BIN, REPO
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

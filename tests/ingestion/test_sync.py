@@ -19,8 +19,8 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from ingestion.blueocean import SourceConfig, blueocean_pipeline, blueocean_source, ensure_raw_tables
 from ingestion.simulator import Simulator
-from tests.conftest import free_port
 from tests.ingestion.helpers import differences, dump, query, sync
+from tests.support.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingestion.simulator import Simulator
-from tests.conftest import BIN, REPO
+from tests.support.paths import BIN, REPO
 
 TOKEN = "jenkins-api-token-5f3a9c0e1b7d"
 

@@ -7,7 +7,7 @@ import subprocess
 import dagster as dg
 
 from orchestration.lineage import raw_asset_deps, raw_asset_key
-from tests.conftest import BIN, REPO
+from tests.support.paths import BIN, REPO
 
 
 def test_workspace_yaml_loads_in_dagster(home_env):

@@ -19,8 +19,9 @@ from ingestion.simulator import Simulator
 from orchestration.assets.config import WRITER_POOL
 from orchestration.home import Home
 from orchestration.instance import open_instance
-from tests.conftest import BIN, REPO, free_port
 from tests.orchestration.expected import expected_job
+from tests.support.paths import BIN, REPO
+from tests.support.ports import free_port
 
 BUILDBUTLER = str(BIN / "buildbutler")
 

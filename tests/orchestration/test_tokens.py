@@ -15,9 +15,9 @@ from api.app import create_app
 from orchestration.cli import main
 from orchestration.home import Home
 from orchestration.store import Store
-from tests.api.conftest import serve
 from tests.api.snapshot_fixture import make_fixture, publish, write_snapshot
-from tests.conftest import BIN
+from tests.support.paths import BIN
+from tests.support.servers import serve
 
 LISTED = re.compile(r"^(t_[0-9a-f]{12})\t(.+)\t(viewer|admin)\t(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\t(.+)$")
 

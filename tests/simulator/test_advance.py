@@ -6,8 +6,7 @@ import pytest
 import requests
 
 from ingestion.simulator import Simulator
-
-from .conftest import Api
+from tests.support.simulator_api import Api
 
 
 @pytest.fixture

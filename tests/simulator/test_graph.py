@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import TIMESTAMP, builds_where, job_path
+from tests.support.simulator_api import TIMESTAMP, builds_where, job_path
 
 EPOCH = "1970-01-01T00:00:00.000+0000"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import ORG
+from tests.support.simulator_api import ORG
 
 
 def test_top_level_items_are_alphabetical_with_their_classes(api):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import builds_where, job_path
+from tests.support.simulator_api import builds_where, job_path
 
 EVIDENCE = {
     "test_failure": r"Tests run: \d+, Failures: [1-9]|There were failing tests|(^|\s)[1-9]\d* failed"

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .conftest import TIMESTAMP
+from tests.support.simulator_api import TIMESTAMP
 
 LA = ZoneInfo("America/Los_Angeles")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .conftest import ORG, SAMPLES, sample
+from tests.support.samples import SAMPLES, sample
+from tests.support.simulator_api import ORG
 
 # Fields that current Blue Ocean adds to (or no longer puts in) the 2016-2017 recordings.
 NEWER_RUN = {"artifactsZipFile", "causeOfBlockage", "description", "name", "replayable", "commitUrl", "branch",

@@ -7,8 +7,7 @@ import statistics
 from datetime import datetime
 
 from ingestion.simulator.clock import DEFAULT_NOW, to_ms
-
-from .conftest import builds_where, job_path
+from tests.support.simulator_api import builds_where, job_path
 
 
 def ms(text: str) -> int:

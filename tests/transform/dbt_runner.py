@@ -9,8 +9,7 @@ import subprocess
 from pathlib import Path
 
 from orchestration.dbt_daemon.paths import CLIENT
-
-PROJECT = Path(__file__).resolve().parents[2] / "transform"
+from tests.support.paths import DBT_PROJECT as PROJECT
 
 
 def dbt(warehouse: Path, work: Path, *args: str, project: Path = PROJECT) -> subprocess.CompletedProcess:

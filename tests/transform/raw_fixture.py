@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from tests.support.dlt_ledger import LOADS_TABLE
+
 SCHEMA = "blueocean_raw"
 
 RUN_KEY = ("instance", "job_full_name", "number")
@@ -83,11 +85,6 @@ TABLES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
 }
 
 DLT_COLUMNS = {"_dlt_load_id": "VARCHAR NOT NULL", "_dlt_id": "VARCHAR NOT NULL"}
-
-LOADS_TABLE = (
-    f"create table if not exists {SCHEMA}._dlt_loads (load_id VARCHAR NOT NULL, schema_name VARCHAR, "
-    "status BIGINT NOT NULL, inserted_at TIMESTAMPTZ NOT NULL, schema_version_hash VARCHAR)"
-)
 
 
 class RawWarehouse:

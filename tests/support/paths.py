@@ -1,0 +1,11 @@
+"""Where things are: the repository, the shared folder beside it, this Python's executables."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"  # field logs and recorded Blue Ocean responses, read by some tests
+BIN = Path(sys.executable).parent  # the venv's `buildbutler`, `dbt`, `dagster`
+DBT_PROJECT = REPO / "transform"
