@@ -7,15 +7,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from orchestration.home import Home
 from orchestration.store import Store
 from tests.support.api_clients import ADMIN, api_client
+from tests.support.samples import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "blueocean-samples"
 JENKINS_TOKEN = "11e8c0ffee-jenkins-token-never-shown"
 
 

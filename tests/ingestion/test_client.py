@@ -5,14 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import time
-from pathlib import Path
 
 import pytest
 
 from ingestion.blueocean import BlueOceanClient, BlueOceanRequestError, SourceConfig
 from tests.ingestion.scripted_server import CUT, RESET, SHORT, ScriptedServer
+from tests.support.samples import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "blueocean-samples"
 OK = (200, b'[{"id": "1"}]', {"Content-Type": "application/json"})
 
 

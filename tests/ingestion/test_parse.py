@@ -1,17 +1,16 @@
-"""Parse functions on the recorded Blue Ocean responses in shared/blueocean-samples/."""
+"""Parse functions on the recorded Blue Ocean responses (tests/support/samples.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import orjson
 import pytest
 
 from ingestion.blueocean import parse
 from ingestion.blueocean.parse import BlueOceanDataError
+from tests.support.samples import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "blueocean-samples"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 

@@ -6,6 +6,6 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"  # field logs and recorded Blue Ocean responses, read by some tests
+SHARED = REPO.parent / "shared"  # beside the repository: recorded Blue Ocean responses some tests read
 BIN = Path(sys.executable).parent  # the venv's `buildbutler`, `dbt`, `dagster`
 DBT_PROJECT = REPO / "transform"
