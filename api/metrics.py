@@ -1,4 +1,4 @@
-"""SQL of the five metrics of SPEC section 4, flat or grouped, over `marts.fct_builds` in a window.
+"""SQL of the five metrics of docs/contract.md section 4, flat or grouped, over `marts.fct_builds` in a window.
 
 Counted builds are `is_counted` (FINISHED SUCCESS/UNSTABLE/FAILURE, and ABORTED by timeout); the
 percentile is DuckDB's `quantile_cont` over build rows of each group, never an average of averages.

@@ -1,4 +1,4 @@
-"""The `buildbutler` command (SPEC section 1)."""
+"""The `buildbutler` command (docs/contract.md section 1)."""
 
 from __future__ import annotations
 

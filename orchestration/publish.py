@@ -1,4 +1,4 @@
-"""Publishing: copy the marts into a new read-only snapshot and swap it in atomically (SPEC 8).
+"""Publishing: copy the marts into a new read-only snapshot and swap it in atomically (docs/contract.md section 8).
 
 The API and analysts never open the working warehouse (a reader in another process would block
 the sync's writer). They open `serving/current.duckdb`, a symlink that this module replaces with

@@ -1,9 +1,9 @@
 """Pure functions turning Blue Ocean JSON into raw-table rows (columns: `tables.py`).
 
-They cope with the API's quirks (reference/blueocean-api.md): `-0700` offsets become UTC; epoch-zero
-step times, the 0 duration of a running run and the -1 "no estimate" become null; unknown enum values
-stay as text; future nodes keep a null state; random-UUID steps of blocked nodes are skipped. Data
-that cannot be read raises `BlueOceanDataError` naming the field, never a bare crash.
+They cope with the API's quirks (README.md beside this file, "Raw tables"): `-0700` offsets become
+UTC; epoch-zero step times, the 0 duration of a running run and the -1 "no estimate" become null;
+unknown enum values stay as text; future nodes keep a null state; random-UUID steps of blocked nodes
+are skipped. Data that cannot be read raises `BlueOceanDataError` naming the field, never a bare crash.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The texts follow what Maven, Gradle, npm, pip, pytest, tsc, rustc/cargo, Bazel, git, Jenkins'
 `timeout` step, the build-timeout plugin and the remoting layer really print, so that log-based
-failure classification (SPEC section 5) can be developed against them. Catalogue of the evidence
+failure classification (docs/contract.md section 5) can be developed against them. Catalogue of the evidence
 a build of each category carries (the simulator's `truth()` gives the category):
 
 * test_failure: `Tests run: N, Failures: F` (surefire/failsafe), `There were failing tests` (Gradle),

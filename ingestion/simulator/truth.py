@@ -1,4 +1,4 @@
-"""What BuildButler should show for this controller (SPEC section 3), build by build.
+"""What BuildButler should show for this controller (docs/contract.md section 3), build by build.
 
 This is the oracle for end-to-end tests: it is computed from the same plans the HTTP API serves,
 but straight from the simulator, so a test can compare the warehouse and the API against it.

@@ -112,7 +112,7 @@ def blueocean_ingest(context: dg.AssetExecutionContext, config: SyncConfig):
         store.record_sync_end(connection.name, "success", None, dict(rows))
         report(connection.name, "done", sum(rows.values()))
     if failed and len(failed) == len(connections):
-        # Nothing new to build or publish: the previous snapshot stays in service (SPEC 8).
+        # Nothing new to build or publish: the previous snapshot stays in service (docs/contract.md section 8).
         raise dg.Failure(description="every connection failed: " + "; ".join(f"{n}: {e}" for n, e in failed.items()))
     # dbt must build even before the first successful load (or for a controller without pipelines).
     with duckdb.connect(str(home.warehouse)) as con:

@@ -78,7 +78,7 @@ class FixtureBuild:
     stages: list[FixtureStage] = field(default_factory=list)
 
     @property
-    def is_counted(self) -> bool:  # SPEC section 4, written out independently of the API's SQL
+    def is_counted(self) -> bool:  # docs/contract.md section 4, written out independently of the API's SQL
         if self.state != "FINISHED":
             return False
         return self.result in ("SUCCESS", "UNSTABLE", "FAILURE") or (

@@ -1,4 +1,5 @@
-"""Analytics metrics and export, against an independent Python computation on the fixture rows (SPEC 4)."""
+"""Analytics metrics and export against an independent Python computation on the fixture rows (docs/contract.md
+section 4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What the API must show for the simulator's jobs, computed from its truth by SPEC sections 3-4.
+"""What the API must show for the simulator's jobs, computed from its truth by docs/contract.md sections 3-4.
 
 Written independently of the dbt models and the API, so the end-to-end tests compare two
 implementations of the contract.

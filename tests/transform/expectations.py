@@ -1,7 +1,7 @@
 """What the marts should hold, computed in plain Python from the scenario's own runs.
 
 Written independently of the SQL: ids from hashlib, percentiles by hand (linear interpolation,
-numpy's default), metrics straight from SPEC section 4.
+numpy's default), metrics straight from docs/contract.md section 4.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def ended_at(run: Run) -> datetime:
 
 
 def window_metrics(runs: list[Run], start: datetime, end: datetime) -> dict:
-    """SPEC section 4 over the builds started in [start, end)."""
+    """The metrics of docs/contract.md section 4 over the builds started in [start, end)."""
     builds = [run for run in runs if run.is_build and start <= run.started < end]
     counted = [run for run in builds if run.is_counted]
     successes = [run for run in counted if run.final_result == "SUCCESS"]

@@ -1,4 +1,4 @@
-"""SPEC section 4 metrics of a window, computed from the marts as the API or an analyst would,
+"""The metrics of a window (docs/contract.md section 4), computed from the marts as the API or an analyst would,
 equal an independent computation in Python on the scenario's own runs."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
--- The run -> build mapping (SPEC section 3): a build is a run that has started. Queue items and
+-- The run -> build mapping (docs/contract.md section 3): a build is a run that has started. Queue items and
 -- runs without a start time are not builds.
 with
 

@@ -6,7 +6,7 @@
         post_hook="delete from {{ this }} where full_name is null",
     )
 }}
--- One row per job, with its latest build and success rate (SPEC section 3) and duration,
+-- One row per job, with its latest build and success rate (docs/contract.md section 3) and duration,
 -- recovery and flakiness figures over all its builds.
 --
 -- Incremental per job: a job's row is computed again when one of its builds was written to
@@ -156,7 +156,7 @@ final as (
         jobs.is_primary_branch,
         jobs.pull_request_id,
 
-        ---------- latest build and success (SPEC section 3)
+        ---------- latest build and success (docs/contract.md section 3)
         build_stats.last_build,
         build_stats.last_result,
         build_stats.last_started_at,

@@ -7,8 +7,8 @@
 }}
 -- depends_on: {{ ref('stg_blueocean__runs') }}
 -- depends_on: {{ ref('int_jobs') }}
--- One row per build (started run), with its failing stage, failure category (SPEC section 5) and
--- the flags of the metrics (SPEC section 4). Incremental: classifies again only the builds whose
+-- One row per build (started run), with its failing stage, failure category (docs/contract.md section 5) and
+-- the flags of the metrics (docs/contract.md section 4). Incremental: classifies again only the builds whose
 -- run, nodes or log were committed since the last run and the builds of renamed or moved jobs;
 -- every build when the failure rules changed. A full build is sorted by job and newest start so
 -- that a job's page reads one range.

@@ -1,4 +1,4 @@
-// SPEC section 4's metrics computed in the browser from export rows (one row per build), for the
+// The metrics of docs/contract.md section 4, computed in the browser from export rows (one row per build), for the
 // per-bucket trend and the sparklines. The window totals on the page come from /analytics/metrics;
 // the end-to-end test checks that these agree with it bucket by bucket.
 
