@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from tests.support.paths import REPO
 
-# Benchmark module suffix -> the heading its section starts with.
+# Benchmark module (benchmarks/<name>.py) -> the heading its section starts with.
 BENCHMARKS = {"ingestion": "## Ingestion", "dbt": "## Warehouse", "api": "## API"}
 TARGET = REPO / "docs" / "benchmarks.md"
 
