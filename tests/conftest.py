@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from buildbutler.home import Home
+from buildbutler.settings import Settings
 from orchestration.dbt_daemon.client import stop_daemon
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,6 +27,11 @@ def dbt_daemon_stopped_at_the_end():
     """No dbt daemon outlives the test session (CI waits for nothing it started)."""
     yield
     stop_daemon()
+
+
+def settings_for(home: Home) -> Settings:
+    """The settings of the environment (as the test set it), for `home`."""
+    return dataclasses.replace(Settings.from_env(), home=home)
 
 
 def free_port() -> int:

@@ -16,8 +16,9 @@ from litestar.testing import TestClient
 
 from api.answer_cache import AnswerCache, max_bytes_from_env
 from api.app import create_app
-from orchestration.home import Home
+from buildbutler.home import Home
 from tests.api.conftest import ADMIN, api_client
+from tests.conftest import settings_for
 from tests.api.snapshot_fixture import Fixture, make_fixture, publish, write_snapshot
 
 MIB = 1024 * 1024
@@ -140,7 +141,7 @@ def test_the_budget_setting(monkeypatch, value, expected):
 def test_a_bad_budget_setting_is_a_clear_error_at_startup(monkeypatch, fresh_home, value):
     monkeypatch.setenv("BUILDBUTLER_API_CACHE_MB", value)
     with pytest.raises(ValueError, match=r"BUILDBUTLER_API_CACHE_MB must be a whole number of MiB.*" + value):
-        create_app(fresh_home)
+        create_app(settings_for(fresh_home))
 
 
 # ---------- the app

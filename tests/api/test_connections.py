@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.home import Home
-from orchestration.store import Store
+from buildbutler.home import Home
+from buildbutler.store import Store
 from tests.api.conftest import ADMIN, api_client
+from tests.conftest import settings_for
 
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "blueocean-samples"
 JENKINS_TOKEN = "11e8c0ffee-jenkins-token-never-shown"
@@ -168,12 +169,12 @@ def test_jenkins_token_never_appears_in_responses_or_in_plaintext_under_home(fre
     assert any(p.name.startswith("operational.sqlite") for p in files)
     for path in files:
         assert JENKINS_TOKEN.encode() not in path.read_bytes(), path
-    assert JENKINS_TOKEN not in repr(Store(fresh_home).get_connection("prod"))
+    assert JENKINS_TOKEN not in repr(Store(settings_for(fresh_home)).get_connection("prod"))
 
 
 def test_connection_test_reports_a_changed_secret_key_instead_of_failing(fresh_home: Home, monkeypatch):
     monkeypatch.setenv("BUILDBUTLER_SECRET_KEY", "the key the token was stored with")
-    Store(fresh_home).add_connection("ci", "https://ci.example.com", token=JENKINS_TOKEN)
+    Store(settings_for(fresh_home)).add_connection("ci", "https://ci.example.com", token=JENKINS_TOKEN)
     with api_client(fresh_home, BUILDBUTLER_SECRET_KEY="another key") as client:
         result = client.post("/api/v1/connections/ci/test", headers=ADMIN).json()
     assert result["ok"] is False and "cannot be decrypted" in result["message"]

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from api.app import create_app
-from orchestration.home import Home
+from buildbutler.home import Home
 from tests.api.conftest import ADMIN, ADMIN_TOKEN, serve
+from tests.conftest import settings_for
 from tests.api.snapshot_fixture import publish
 
 ST = Path(sys.executable).parent / "st"
@@ -31,7 +32,7 @@ def test_api_conforms_to_its_schema(served_home: Home, fresh_home: Home, monkeyp
     publish(fresh_home, served_home.current_snapshot.resolve())
     monkeypatch.setenv("BUILDBUTLER_ADMIN_TOKEN", ADMIN_TOKEN)
     monkeypatch.setenv("BUILDBUTLER_RATE_LIMIT", "0")
-    with serve(create_app(fresh_home)) as base:
+    with serve(create_app(settings_for(fresh_home))) as base:
         run = subprocess.run(
             [str(ST), "run", f"{base}/schema/openapi.json", "--header", f"Authorization: {ADMIN['Authorization']}",
              "--checks", "all", "--exclude-checks", "positive_data_acceptance,allow_header_conformance",

@@ -10,8 +10,9 @@ from pathlib import Path
 import httpx
 
 from api.app import create_app
-from orchestration.home import Home
+from buildbutler.home import Home
 from tests.api.conftest import ADMIN, ADMIN_TOKEN, serve
+from tests.conftest import settings_for
 from tests.api.snapshot_fixture import make_fixture, publish, write_snapshot
 
 
@@ -52,7 +53,7 @@ def test_publish_while_clients_query(fresh_home: Home, monkeypatch):
                     elif url.endswith(job):
                         seen.append(response.json()["totalBuilds"])
 
-    with serve(create_app(fresh_home)) as base:
+    with serve(create_app(settings_for(fresh_home))) as base:
         clients = [threading.Thread(target=query, args=(base,)) for _ in range(4)]
         for thread in clients:
             thread.start()

@@ -15,9 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from buildbutler.settings import Settings
 from ingestion.simulator import Simulator
 from orchestration.assets.config import WRITER_POOL
-from orchestration.home import Home
 from orchestration.instance import open_instance
 from tests.conftest import BIN, REPO, free_port
 from tests.orchestration.expected import expected_job
@@ -172,7 +172,7 @@ def writer_slots_claimed(home) -> list:
 
 
 def test_a_crashed_sync_frees_the_writer_slot(world):
-    home = Home.from_env()
+    home = Settings.from_env().home
     crashed = subprocess.Popen([BUILDBUTLER, "sync"], cwd=REPO, start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
@@ -201,7 +201,7 @@ def test_one_controller_down_fails_visibly_while_the_others_publish(world):
 
 
 def test_a_failed_sync_leaves_the_previous_snapshot_serving(world):
-    home = Home.from_env()
+    home = Settings.from_env().home
     serving, before = os.readlink(home.current_snapshot), total_builds(world)
     sync = run("sync", "--connection", "second")
     assert sync.returncode != 0 and "snapshot not published" in sync.stdout

@@ -14,7 +14,8 @@ import os
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from orchestration.home import Home
+from buildbutler.home import Home
+from buildbutler.settings import Settings
 
 SECRET_KEY_ENV = "BUILDBUTLER_SECRET_KEY"
 
@@ -58,9 +59,9 @@ def _key_from_file(home: Home) -> bytes:
 class SecretBox:
     """Encrypts and decrypts short secrets (Jenkins tokens) with the installation's key."""
 
-    def __init__(self, home: Home) -> None:
-        env_key = os.environ.get(SECRET_KEY_ENV, "")
-        key = _fernet_key(env_key) if env_key.strip() else _key_from_file(home)
+    def __init__(self, settings: Settings) -> None:
+        home = settings.home
+        key = _fernet_key(settings.secret_key) if settings.secret_key else _key_from_file(home)
         try:
             self._fernet = Fernet(key)
         except ValueError:

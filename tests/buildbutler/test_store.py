@@ -9,14 +9,15 @@ import threading
 import pytest
 from cryptography.fernet import Fernet
 
-from orchestration.home import Home
-from orchestration.secrets import SecretBox, SecretKeyMismatch
-from orchestration.store import ConflictError, InvalidField, Store
+from buildbutler.home import Home
+from buildbutler.secrets import SecretBox, SecretKeyMismatch
+from buildbutler.store import ConflictError, InvalidField, Store
+from tests.conftest import settings_for
 
 
 @pytest.fixture
 def store(fresh_home: Home) -> Store:
-    return Store(fresh_home)
+    return Store(settings_for(fresh_home))
 
 
 def test_connections_round_trip(store: Store):
@@ -100,7 +101,7 @@ def test_database_is_in_wal_mode_and_safe_from_many_threads(store: Store, fresh_
 
     def add(i: int) -> None:
         try:
-            Store(fresh_home).add_connection(f"c{i}", f"https://c{i}.example.com", token=f"t{i}")
+            Store(settings_for(fresh_home)).add_connection(f"c{i}", f"https://c{i}.example.com", token=f"t{i}")
             store.create_api_token("viewer")
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
@@ -126,10 +127,10 @@ def test_secret_key_file_is_generated_once_with_mode_0600(fresh_home: Home, monk
 
 def test_env_secret_key_wins_and_a_changed_key_is_a_clear_error(fresh_home: Home, monkeypatch):
     monkeypatch.setenv("BUILDBUTLER_SECRET_KEY", Fernet.generate_key().decode())
-    store = Store(fresh_home)
+    store = Store(settings_for(fresh_home))
     store.add_connection("ci", "https://a.example.com", token="abc")
     assert not fresh_home.secret_key_file.exists()
     monkeypatch.setenv("BUILDBUTLER_SECRET_KEY", "a passphrase is stretched into a key")
     with pytest.raises(SecretKeyMismatch, match="add the connection again"):
-        Store(fresh_home).credentials("ci")
-    assert Store(fresh_home).get_connection("ci").has_token  # listing still works without the key
+        Store(settings_for(fresh_home)).credentials("ci")
+    assert Store(settings_for(fresh_home)).get_connection("ci").has_token  # listing still works without the key
