@@ -34,6 +34,12 @@ def settings_for(home: Home) -> Settings:
     return dataclasses.replace(Settings.from_env(), home=home)
 
 
+@pytest.fixture
+def fresh_home(tmp_path: Path) -> Home:
+    """An empty home, made, that the environment does not name (pass it on with `settings_for`)."""
+    return Home(tmp_path / "home").ensure()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -74,8 +74,3 @@ def served_home(tmp_path_factory: pytest.TempPathFactory, fixture_data: Fixture)
 def client(served_home: Home) -> Iterator[TestClient]:
     with api_client(served_home) as c:
         yield c
-
-
-@pytest.fixture
-def fresh_home(tmp_path: Path) -> Home:
-    return Home(tmp_path / "home").ensure()
