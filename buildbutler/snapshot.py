@@ -79,10 +79,11 @@ def publish_snapshot(home: Home, now: datetime | None = None) -> Path:
 
 
 def swap_in(home: Home, snapshot: Path) -> None:
-    """Point `current.duckdb` at the complete, read-only file `snapshot` (in the serving folder) atomically."""
+    """Point `current.duckdb` at the complete, read-only file `snapshot` atomically."""
     link_tmp = home.serving_dir / ".current.duckdb.tmp"
     link_tmp.unlink(missing_ok=True)
-    link_tmp.symlink_to(snapshot.name)  # relative: the serving folder can move as a whole
+    # Relative within the serving folder, so that it can move as a whole.
+    link_tmp.symlink_to(snapshot.name if snapshot.parent == home.serving_dir else snapshot)
     os.replace(link_tmp, home.current_snapshot)
 
 

@@ -121,9 +121,10 @@ def test_malformed_json_body_is_400(client):
     assert response.status_code == 400 and response.json()["error"]["details"] == {"parameter": "body"}
 
 
-def test_link_local_can_be_allowed_explicitly(client, monkeypatch):
-    monkeypatch.setenv("BUILDBUTLER_ALLOW_LINK_LOCAL", "1")
-    assert create(client, name="imds", url="http://169.254.10.10:8080").status_code == 201
+def test_link_local_can_be_allowed_explicitly(client, fresh_home: Home):
+    assert create(client, name="imds", url="http://169.254.10.10:8080").status_code == 400
+    with api_client(fresh_home, BUILDBUTLER_ALLOW_LINK_LOCAL="1") as allowing:  # read when the app starts
+        assert create(allowing, name="imds", url="http://169.254.10.10:8080").status_code == 201
 
 
 def test_connection_test_uses_the_stored_credentials(client):
