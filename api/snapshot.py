@@ -1,5 +1,5 @@
-"""Read access to the published snapshot (`Home.current_snapshot`; what a snapshot is and how it is swapped
-and recognized is `buildbutler.snapshot`).
+"""Read access to the published snapshot, `Home.current_snapshot` (`buildbutler.snapshot` says what a
+snapshot is and how it is swapped and recognized).
 
 One read-only DuckDB database per snapshot file (a `Generation`); every query gets its own cursor.
 When the symlink points to a new file (a new `resolve_current` key), new requests open the new

@@ -18,7 +18,7 @@ from api.probe import probe
 from api.schemas import ConnectionCheck, ConnectionIn, ConnectionList, ConnectionOut
 from buildbutler.secrets import SecretKeyMismatch
 from buildbutler.settings import Settings
-from buildbutler.store import Connection, ConflictError, InvalidField, Store
+from buildbutler.store import ConflictError, Connection, InvalidField, Store
 
 # Unknown fields are refused (a misspelt "token" must not be dropped silently); the schema says so.
 CLOSED = {"additionalProperties": False}

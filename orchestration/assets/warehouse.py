@@ -7,9 +7,9 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from buildbutler.settings import Settings
 from orchestration.assets.config import WRITER_POOL, SyncConfig
 from orchestration.dbt_project import build_args, dbt_project, ensure_manifest
-from buildbutler.settings import Settings
 
 SYNC_TARGET = Path("target", "sync")  # relative to the dbt project
 

@@ -18,7 +18,6 @@ from api.answer_cache import AnswerCache
 from api.app import create_app
 from buildbutler.home import Home
 from tests.api.conftest import ADMIN, api_client
-from tests.conftest import settings_for
 from tests.api.snapshot_fixture import Fixture, make_fixture, publish, write_snapshot
 
 MIB = 1024 * 1024

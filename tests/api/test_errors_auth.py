@@ -11,8 +11,8 @@ from api.app import create_app
 from buildbutler.home import Home
 from buildbutler.store import Store
 from tests.api.conftest import ADMIN, api_client
-from tests.conftest import settings_for
 from tests.api.snapshot_fixture import Fixture
+from tests.conftest import settings_for
 
 OPEN_PATHS = re.compile(r"^/(health|schema(/.*)?|dashboard(/.*)?)?$")  # health, docs, the dashboard page and files
 

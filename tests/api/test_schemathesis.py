@@ -20,8 +20,8 @@ import pytest
 from api.app import create_app
 from buildbutler.home import Home
 from tests.api.conftest import ADMIN, ADMIN_TOKEN, serve
-from tests.conftest import settings_for
 from tests.api.snapshot_fixture import publish
+from tests.conftest import settings_for
 
 ST = Path(sys.executable).parent / "st"
 

@@ -12,8 +12,8 @@ import httpx
 from api.app import create_app
 from buildbutler.home import Home
 from tests.api.conftest import ADMIN, ADMIN_TOKEN, serve
-from tests.conftest import settings_for
 from tests.api.snapshot_fixture import make_fixture, publish, write_snapshot
+from tests.conftest import settings_for
 
 
 def open_files() -> set[str]:

@@ -28,9 +28,9 @@ import pytest
 import uvicorn
 
 from api.app import create_app
-from ingestion.simulator import Simulator
 from buildbutler.home import Home
 from buildbutler.store import Store
+from ingestion.simulator import Simulator
 from tests.conftest import BIN, REPO, settings_for
 from tests.dashboard.pages import NOW
 
@@ -87,8 +87,8 @@ def dashboard_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboa
 
 @pytest.fixture(scope="package")
 def server(dashboard_data: DashboardData) -> Iterator[Server]:
-    config = uvicorn.Config(create_app(settings_for(dashboard_data.home)), host="127.0.0.1", port=0, log_level="warning",
-                            lifespan="on")
+    config = uvicorn.Config(create_app(settings_for(dashboard_data.home)), host="127.0.0.1", port=0,
+                            log_level="warning", lifespan="on")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, name="dashboard-uvicorn", daemon=True)
     thread.start()
