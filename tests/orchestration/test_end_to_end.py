@@ -207,3 +207,56 @@ def test_a_failed_sync_leaves_the_previous_snapshot_serving(world):
     assert sync.returncode != 0 and "snapshot not published" in sync.stdout
     assert os.readlink(home.current_snapshot) == serving
     assert total_builds(world) == before
+
+
+# ---------- any name the API accepts syncs: the name is a label; the dlt pipeline is named after the id
+
+
+@pytest.fixture(scope="module")
+def labelled_sim(world):
+    """One more controller; each connection below names it differently (jobs are told apart by instance)."""
+    sim = Simulator(seed=13).start()
+    yield sim
+    sim.stop()
+
+
+def assert_synced_under(world, sim, name: str) -> None:
+    """`name`'s sync succeeded, its pipeline folder is named after its id, and its builds reach the API."""
+    sync = run("sync", "--connection", name)
+    assert sync.returncode == 0, sync.stdout + sync.stderr
+    assert f"{name} success" in sync.stdout.strip().splitlines()[-1]
+    (connection,) = [c for c in requests.get(f"{world['api']}/api/v1/connections", headers=world["admin"]).json()
+                     ["data"] if c["name"] == name]
+    assert connection["lastSyncStatus"] == "success"
+    assert (Settings.from_env().home.dlt_dir / f"blueocean_{connection['id']}").is_dir()
+    jobs = all_jobs(world, instance=name)
+    expected = {j["name"]: expected_job(j, name)["lastBuild"] for j in sim.truth()["jobs"]}
+    assert {j["name"]: j["lastBuild"] for j in jobs} == expected and all(j["instance"] == name for j in jobs)
+    busiest = max(jobs, key=lambda j: j["lastBuild"] or 0)
+    builds = requests.get(f"{world['api']}/api/v1/jobs/{busiest['id']}/builds", headers=world["headers"]).json()
+    assert builds["meta"]["total"] > 0 and all(b["jobId"] == busiest["id"] for b in builds["data"])
+
+
+@pytest.fixture(scope="module")
+def admin_headers(world):
+    token = run("tokens", "create", "--role", "admin", "--name", "names").stdout.strip()
+    world["admin"] = {"Authorization": f"Bearer {token}"}
+    return world["admin"]
+
+
+@pytest.mark.parametrize("name", ["Production Jenkins", "prod.eu"])
+def test_a_name_added_through_the_api_syncs(world, labelled_sim, admin_headers, name):
+    created = requests.post(f"{world['api']}/api/v1/connections", json={"name": name, "url": labelled_sim.url},
+                            headers=admin_headers)
+    assert created.status_code == 201, created.text
+    assert_synced_under(world, labelled_sim, name)
+    assert requests.delete(f"{world['api']}/api/v1/connections/{created.json()['id']}",
+                           headers=admin_headers).status_code == 204
+
+
+@pytest.mark.parametrize("name", ["Production Jenkins", "équipe"])
+def test_a_name_added_through_the_cli_syncs(world, labelled_sim, admin_headers, name):
+    added = run("connections", "add", name, labelled_sim.url)
+    assert added.returncode == 0 and added.stdout.startswith(f"added {name} (c_"), added.stderr
+    assert_synced_under(world, labelled_sim, name)
+    assert run("connections", "remove", name).returncode == 0
