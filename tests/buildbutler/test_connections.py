@@ -32,10 +32,11 @@ def test_names_that_are_refused_say_why(name, why):
         SourceConfig(instance=name, base_url="http://127.0.0.1:8080")
 
 
-@pytest.mark.parametrize("url, why", [("ftp://ci.example.com", "http"), ("ci.example.com", "http"),
-                                      ("https://bot:pw@ci.example.com", "credentials"),
-                                      ("https://ci.example.com/?a=1", "query"), ("https://ci.example.com:99999", "Port"),
-                                      ("http://169.254.169.254/", "link-local"), ("http://metadata.goog/", "link-local")])
+@pytest.mark.parametrize("url, why", [
+    ("ftp://ci.example.com", "http"), ("ci.example.com", "http"), ("https://bot:pw@ci.example.com", "credentials"),
+    ("https://ci.example.com/?a=1", "query"), ("https://ci.example.com:99999", "Port"),
+    ("http://169.254.169.254/", "link-local"), ("http://metadata.goog/", "link-local"),
+])
 def test_urls_that_are_refused_by_the_store_and_the_ingestion_config(url, why):
     with pytest.raises(InvalidField, match=why):
         validate_url(url)

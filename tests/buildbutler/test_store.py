@@ -97,6 +97,14 @@ def test_api_tokens_are_stored_hashed(store: Store):
     assert admin not in stored and all(len(h) == 64 for h in stored)
 
 
+def test_an_id_wins_over_a_name_that_looks_like_it(store: Store):
+    store.create_api_token("viewer", "first")
+    first = store.list_api_tokens()[0]
+    store.create_api_token("admin", first.id)  # a token *named* like the first one's id
+    assert [t.name for t in store.revoke_api_tokens(first.id)] == ["first"]
+    assert [t.name for t in store.list_api_tokens()] == [first.id]
+
+
 def test_database_is_in_wal_mode_and_safe_from_many_threads(store: Store, fresh_home: Home):
     with sqlite3.connect(fresh_home.operational_db) as db:
         assert db.execute("pragma journal_mode").fetchone()[0] == "wal"

@@ -214,49 +214,49 @@ def test_a_failed_sync_leaves_the_previous_snapshot_serving(world):
 
 @pytest.fixture(scope="module")
 def labelled_sim(world):
-    """One more controller; each connection below names it differently (jobs are told apart by instance)."""
+    """One more controller; each connection below names it differently (jobs are told apart by instance).
+
+    The controller the tests above took down goes, so that a plain `buildbutler sync` is all healthy."""
+    assert run("connections", "remove", "second").returncode == 0
+    token = run("tokens", "create", "--role", "admin", "--name", "names").stdout.strip()
+    world["admin"] = {"Authorization": f"Bearer {token}"}
     sim = Simulator(seed=13).start()
     yield sim
     sim.stop()
 
 
-def assert_synced_under(world, sim, name: str) -> None:
-    """`name`'s sync succeeded, its pipeline folder is named after its id, and its builds reach the API."""
-    sync = run("sync", "--connection", name)
+def assert_synced(world, sim, names: list[str]) -> None:
+    """One sync; each of `names` succeeded, its pipeline folder is named after its id, its builds reach the API."""
+    sync = run("sync")
     assert sync.returncode == 0, sync.stdout + sync.stderr
-    assert f"{name} success" in sync.stdout.strip().splitlines()[-1]
-    (connection,) = [c for c in requests.get(f"{world['api']}/api/v1/connections", headers=world["admin"]).json()
-                     ["data"] if c["name"] == name]
-    assert connection["lastSyncStatus"] == "success"
-    assert (Settings.from_env().home.dlt_dir / f"blueocean_{connection['id']}").is_dir()
-    jobs = all_jobs(world, instance=name)
-    expected = {j["name"]: expected_job(j, name)["lastBuild"] for j in sim.truth()["jobs"]}
-    assert {j["name"]: j["lastBuild"] for j in jobs} == expected and all(j["instance"] == name for j in jobs)
-    busiest = max(jobs, key=lambda j: j["lastBuild"] or 0)
-    builds = requests.get(f"{world['api']}/api/v1/jobs/{busiest['id']}/builds", headers=world["headers"]).json()
-    assert builds["meta"]["total"] > 0 and all(b["jobId"] == busiest["id"] for b in builds["data"])
+    connections = {c["name"]: c for c in requests.get(f"{world['api']}/api/v1/connections",
+                                                      headers=world["admin"]).json()["data"]}
+    for name in names:
+        assert f"{name} success" in sync.stdout.strip().splitlines()[-1]
+        assert connections[name]["lastSyncStatus"] == "success"
+        assert (Settings.from_env().home.dlt_dir / f"blueocean_{connections[name]['id']}").is_dir()
+        jobs = all_jobs(world, instance=name)
+        expected = {j["name"]: expected_job(j, name)["lastBuild"] for j in sim.truth()["jobs"]}
+        assert {j["name"]: j["lastBuild"] for j in jobs} == expected and all(j["instance"] == name for j in jobs)
+        busiest = max(jobs, key=lambda j: j["lastBuild"] or 0)
+        builds = requests.get(f"{world['api']}/api/v1/jobs/{busiest['id']}/builds", headers=world["headers"]).json()
+        assert builds["meta"]["total"] > 0 and all(b["jobId"] == busiest["id"] for b in builds["data"])
 
 
-@pytest.fixture(scope="module")
-def admin_headers(world):
-    token = run("tokens", "create", "--role", "admin", "--name", "names").stdout.strip()
-    world["admin"] = {"Authorization": f"Bearer {token}"}
-    return world["admin"]
+def test_names_added_through_the_api_sync(world, labelled_sim):
+    names = ["Production Jenkins", "prod.eu"]
+    created = [requests.post(f"{world['api']}/api/v1/connections", json={"name": name, "url": labelled_sim.url},
+                             headers=world["admin"]) for name in names]
+    assert [c.status_code for c in created] == [201, 201], [c.text for c in created]
+    assert_synced(world, labelled_sim, names)
+    for connection in created:
+        gone = requests.delete(f"{world['api']}/api/v1/connections/{connection.json()['id']}", headers=world["admin"])
+        assert gone.status_code == 204
 
 
-@pytest.mark.parametrize("name", ["Production Jenkins", "prod.eu"])
-def test_a_name_added_through_the_api_syncs(world, labelled_sim, admin_headers, name):
-    created = requests.post(f"{world['api']}/api/v1/connections", json={"name": name, "url": labelled_sim.url},
-                            headers=admin_headers)
-    assert created.status_code == 201, created.text
-    assert_synced_under(world, labelled_sim, name)
-    assert requests.delete(f"{world['api']}/api/v1/connections/{created.json()['id']}",
-                           headers=admin_headers).status_code == 204
-
-
-@pytest.mark.parametrize("name", ["Production Jenkins", "équipe"])
-def test_a_name_added_through_the_cli_syncs(world, labelled_sim, admin_headers, name):
-    added = run("connections", "add", name, labelled_sim.url)
-    assert added.returncode == 0 and added.stdout.startswith(f"added {name} (c_"), added.stderr
-    assert_synced_under(world, labelled_sim, name)
-    assert run("connections", "remove", name).returncode == 0
+def test_names_added_through_the_cli_sync(world, labelled_sim):
+    names = ["Production Jenkins", "équipe"]  # the first one again: a new connection, a new id, a new pipeline
+    for name in names:
+        added = run("connections", "add", name, labelled_sim.url)
+        assert added.returncode == 0 and added.stdout.startswith(f"added {name} (c_"), added.stderr
+    assert_synced(world, labelled_sim, names)

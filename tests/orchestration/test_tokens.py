@@ -70,15 +70,6 @@ def test_revoke_by_name_by_id_and_unknown(home_env, capsys):
     assert [row[1] for row in listed(capsys)] == ["ops"]
 
 
-def test_an_id_wins_over_a_name_that_looks_like_it(home_env):
-    store = Store(settings_for(Home(home_env).ensure()))
-    store.create_api_token("viewer", "first")
-    first = store.list_api_tokens()[0]
-    store.create_api_token("admin", first.id)  # a token *named* like the first one's id
-    assert [t.name for t in store.revoke_api_tokens(first.id)] == ["first"]
-    assert [t.name for t in store.list_api_tokens()] == [first.id]
-
-
 def test_tokens_create_is_unchanged(home_env, capsys):
     token = create(capsys, "viewer", "dashboards")
     assert Store(settings_for(Home(home_env))).verify_api_token(token).role == "viewer"
