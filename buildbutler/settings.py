@@ -3,6 +3,7 @@
 `Settings.from_env()` is the only reader of these variables (docs: README.md, "Configuration"). A bad
 value is one `SettingsError` that names every variable at fault, when the command or app starts,
 rather than a surprise at the first request or sync. Tests build `Settings(home=...)` directly.
+(`BUILDBUTLER_WAREHOUSE` is no setting: the sync sets it for dbt's profile, transform/profiles.yml.)
 """
 
 from __future__ import annotations
