@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import os
+import threading
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -41,7 +42,8 @@ def _key_from_file(home: Home) -> bytes:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written whole to a private temporary file, then linked into place: link() fails if another
         # process got there first, so every process ends up with the same, complete key.
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        # Named for this process and thread: the API's threads may race to make the first key too.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(Fernet.generate_key())
