@@ -47,6 +47,15 @@ def validate_name(name: object) -> str:
     return name
 
 
+def optional_text(field: str, value: object) -> str | None:
+    """A username or token: a string, trimmed; blank means none."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidField(field, f"{field} must be a string")
+    return value.strip() or None
+
+
 def validate_url(url: object, *, allow_link_local: bool = False) -> str:
     """An absolute http(s) URL without credentials, query or fragment, not pointing at a link-local or
     cloud-metadata host; returned without a trailing slash."""

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Iterator, Literal
 
-from buildbutler.connections import InvalidField, validate_name, validate_url
+from buildbutler.connections import InvalidField, optional_text, validate_name, validate_url
 from buildbutler.migrations import migrate
 from buildbutler.secrets import SecretBox
 from buildbutler.settings import Settings
@@ -72,14 +72,6 @@ def _now() -> str:
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _optional_text(what: str, value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidField(what, f"{what} must be a string")
-    return value.strip() or None
 
 
 class ApiTokenReader:
@@ -142,7 +134,7 @@ class Store:
 
     def add_connection(self, name: str, url: str, username: str | None = None, token: str | None = None) -> Connection:
         name, url = validate_name(name), validate_url(url, allow_link_local=self._allow_link_local)
-        username, token = _optional_text("username", username), _optional_text("token", token)
+        username, token = optional_text("username", username), optional_text("token", token)
         encrypted = self._secrets.encrypt(token) if token else None
         connection_id = "c_" + secrets.token_hex(8)
         with self._connect() as db:
