@@ -4,8 +4,9 @@ snapshot is and how it is swapped and recognized).
 One read-only DuckDB database per snapshot file (a `Generation`); every query gets its own cursor.
 When the symlink points to a new file (a new `resolve_current` key), new requests open the new
 generation and the old one is closed once its last request is done. The snapshot is attached to an
-in-memory database as `snap`, so SQL names tables `snap.marts.<table>`. Attaching (rather than `duckdb.connect(path)`) keeps DuckDB's
-per-path instance cache from handing out an old file that was replaced under the same name.
+in-memory database as `snap`, so SQL names tables `snap.marts.<table>`. Attaching (rather than
+`duckdb.connect(path)`) keeps DuckDB's per-path instance cache from handing out an old file that was
+replaced under the same name.
 The API never opens `warehouse.duckdb`.
 
 A snapshot never changes, so a generation also keeps the answers computed from it (`answer`): a
