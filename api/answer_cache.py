@@ -2,7 +2,8 @@
 
 `AnswerCache` keeps encoded response bodies by key, least recently used first out past a byte budget,
 and lets concurrent requests for the same key share one computation (a burst of identical requests
-costs one query). It is used from the event loop only, so it needs no lock; the computations
+costs one query). Its budget is `Settings.api_cache_bytes` (BUILDBUTLER_API_CACHE_MB; the default 64 MiB
+holds ~10,000 pages of 25 builds). It is used from the event loop only, so it needs no lock; the computations
 themselves run wherever the caller's coroutine sends them (a worker thread).
 """
 
@@ -12,16 +13,6 @@ import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
-
-from api.env_settings import non_negative_int
-
-CACHE_ENV = "BUILDBUTLER_API_CACHE_MB"
-DEFAULT_MB = 64  # per generation and process: ~10,000 pages of 25 builds
-
-
-def max_bytes_from_env() -> int:
-    """`BUILDBUTLER_API_CACHE_MB` (MiB of answers kept per snapshot; 0 keeps none) in bytes."""
-    return non_negative_int(CACHE_ENV, DEFAULT_MB, "MiB (0 = keep no answers)") * 1024 * 1024
 
 
 class AnswerCache:

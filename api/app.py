@@ -1,13 +1,12 @@
 """The Litestar application: `create_app(home)`, and a module-level `app` for `uvicorn api.app:app`.
 
-Environment (read when the app is created): BUILDBUTLER_HOME, BUILDBUTLER_ADMIN_TOKEN,
-BUILDBUTLER_RATE_LIMIT, BUILDBUTLER_API_CACHE_MB. The operational store is opened at startup, not at
-import, so importing this module creates no files.
+Its settings are `Settings.from_env()` (BUILDBUTLER_HOME, BUILDBUTLER_ADMIN_TOKEN, BUILDBUTLER_RATE_LIMIT,
+BUILDBUTLER_API_CACHE_MB, ...) read when the app is created, unless given. The operational store is opened
+at startup, not at import, so importing this module creates no files.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -19,7 +18,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, OpenAPIMediaType, Schema, SecurityScheme
 
-from api.answer_cache import max_bytes_from_env
 from api.auth import BearerAuthMiddleware, TokenVerifier
 from api.controllers.analytics import AnalyticsController
 from api.controllers.builds import BuildsController
@@ -28,24 +26,23 @@ from api.controllers.health import health
 from api.controllers.jobs import JobsController
 from api.dashboard import dashboard_router
 from api.errors import EXCEPTION_HANDLERS
-from api.ratelimit import per_minute_from_env, rate_limit_guard
+from api.ratelimit import rate_limit_guard
 from api.snapshot import SnapshotReader
-from orchestration.home import Home
-from orchestration.store import Store
+from buildbutler.settings import Settings
+from buildbutler.store import Store
 
 MAX_BODY_BYTES = 64 * 1024
 
 
-def create_app(home: Home | None = None) -> Litestar:
-    home = home or Home.from_env()
-    snapshot = SnapshotReader(home.current_snapshot, max_bytes_from_env())
-    per_minute = per_minute_from_env()
-    admin_token = os.environ.get("BUILDBUTLER_ADMIN_TOKEN")
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    snapshot = SnapshotReader(settings.home.current_snapshot, settings.api_cache_bytes)
+    per_minute = settings.rate_limit
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        app.state.store = Store(home)
-        app.state.tokens = TokenVerifier(app.state.store, admin_token)
+        app.state.store = Store(settings)
+        app.state.tokens = TokenVerifier(app.state.store, settings.admin_token)
         try:
             yield
         finally:
@@ -61,7 +58,10 @@ def create_app(home: Home | None = None) -> Litestar:
         middleware=[DefineMiddleware(BearerAuthMiddleware)],
         guards=[rate_limit_guard(per_minute)] if per_minute else [],
         security=[{"bearer": []}],
-        dependencies={"store": Provide(provide_store, sync_to_thread=False)},
+        dependencies={
+            "store": Provide(provide_store, sync_to_thread=False),
+            "settings": Provide(lambda: settings, sync_to_thread=False),
+        },
     )
     app = Litestar(
         route_handlers=[health, api_v1, dashboard_router],  # the dashboard: `/` and `/dashboard/...`, open

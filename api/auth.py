@@ -21,7 +21,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp
 
-from orchestration.store import ApiToken, Store
+from buildbutler.store import ApiToken, Store
 
 log = logging.getLogger("buildbutler.api")
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="buildbutler"'}

@@ -9,33 +9,23 @@ after DNS resolution too, not only in the stored URL.
 from __future__ import annotations
 
 import json
-import socket
 from urllib.parse import urlsplit
 
 import requests
 
 from api.schemas import ConnectionCheck
-from orchestration.store import ALLOW_LINK_LOCAL_ENV, refused_address
+from buildbutler.connections import LINK_LOCAL_HINT, resolves_to_refused
 
 ORGANIZATION_PATH = "/blue/rest/organizations/jenkins/"
 TIMEOUT_S = (5, 10)  # connect, read
 MAX_BODY = 1 << 20
 
 
-def _resolves_to_refused(host: str, port: int) -> bool:
-    try:
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except (OSError, ValueError):  # ValueError: a host IDNA cannot encode
-        return False  # requests will report the failure
-    return any(refused_address(info[4][0]) for info in infos)
-
-
-def probe(url: str, username: str | None, token: str | None) -> ConnectionCheck:
+def probe(url: str, username: str | None, token: str | None, *, allow_link_local: bool = False) -> ConnectionCheck:
     parts = urlsplit(url)
-    if _resolves_to_refused(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)):
-        return ConnectionCheck(
-            False, None, f"The host resolves to a link-local address; set {ALLOW_LINK_LOCAL_ENV}=1 to allow it."
-        )
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if resolves_to_refused(parts.hostname or "", port, allow_link_local=allow_link_local):
+        return ConnectionCheck(False, None, f"The host resolves to a link-local address; {LINK_LOCAL_HINT}.")
     # UTF-8 (RFC 7617); requests would encode str credentials as latin-1 and fail on anything else.
     auth = ((username or "").encode(), token.encode()) if token else None
     try:

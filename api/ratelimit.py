@@ -1,4 +1,4 @@
-"""Per-token rate limit (`BUILDBUTLER_RATE_LIMIT` requests a minute; 0 turns it off).
+"""Per-token rate limit (`Settings.rate_limit`, BUILDBUTLER_RATE_LIMIT requests a minute; 0 turns it off).
 
 A token bucket per API token: it holds up to a minute's worth of requests and refills at limit/60
 per second, so a client that paused may burst, and one that goes over waits only until the next
@@ -16,15 +16,6 @@ from collections.abc import Callable
 from litestar.connection import ASGIConnection
 from litestar.exceptions import TooManyRequestsException
 from litestar.handlers import BaseRouteHandler
-
-from api.env_settings import non_negative_int
-
-RATE_LIMIT_ENV = "BUILDBUTLER_RATE_LIMIT"
-DEFAULT_PER_MINUTE = 600
-
-
-def per_minute_from_env() -> int:
-    return non_negative_int(RATE_LIMIT_ENV, DEFAULT_PER_MINUTE, "requests per minute (0 = off)")
 
 
 class RateLimiter:

@@ -1,10 +1,12 @@
-"""Read access to the published snapshot (`Home.current_snapshot`, a symlink the publish step swaps atomically).
+"""Read access to the published snapshot, `Home.current_snapshot` (`buildbutler.snapshot` says what a
+snapshot is and how it is swapped and recognized).
 
 One read-only DuckDB database per snapshot file (a `Generation`); every query gets its own cursor.
-When the symlink points to a new file, new requests open the new generation and the old one is closed
-once its last request is done. The snapshot is attached to an in-memory database as `snap`, so SQL
-names tables `snap.marts.<table>`. Attaching (rather than `duckdb.connect(path)`) keeps DuckDB's
-per-path instance cache from handing out an old file that was replaced under the same name.
+When the symlink points to a new file (a new `resolve_current` key), new requests open the new
+generation and the old one is closed once its last request is done. The snapshot is attached to an
+in-memory database as `snap`, so SQL names tables `snap.marts.<table>`. Attaching (rather than
+`duckdb.connect(path)`) keeps DuckDB's per-path instance cache from handing out an old file that was
+replaced under the same name.
 The API never opens `warehouse.duckdb`.
 
 A snapshot never changes, so a generation also keeps the answers computed from it (`answer`): a
@@ -14,19 +16,19 @@ repeated request costs no query, and a publish starts afresh with the new genera
 from __future__ import annotations
 
 import logging
-import os
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator, TypeVar
+from typing import TypeVar
 
 import anyio.to_thread
 import duckdb
 import numpy as np
 
 from api.answer_cache import AnswerCache
+from buildbutler.snapshot import resolve_current
 
 log = logging.getLogger("buildbutler.api")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -130,10 +132,8 @@ class SnapshotReader:
     @property
     def current_name(self) -> str | None:
         """File name of the snapshot in service (for /health), without opening anything."""
-        try:
-            return Path(os.path.realpath(self._link, strict=True)).name
-        except OSError:
-            return None
+        current = resolve_current(self._link)
+        return current.path.name if current else None
 
     @contextmanager
     def generation(self) -> Iterator[Generation]:
@@ -150,16 +150,12 @@ class SnapshotReader:
             yield cursor
 
     def _acquire(self) -> Generation:
-        try:
-            path = Path(os.path.realpath(self._link, strict=True))
-            st = path.stat()
-        except OSError:
-            path = st = None
+        published = resolve_current(self._link)
         with self._lock:
-            if st is not None:
-                key = (st.st_dev, st.st_ino, st.st_mtime_ns)
+            if published is not None:
+                key = published.key
                 if (self._current is None or self._current.key != key) and key != self._broken_key:
-                    self._switch_to(path, key)
+                    self._switch_to(published.path, key)
             # else: the link is missing or dangling (replaced by hand?): keep serving what is open, if anything.
             if self._current is None:
                 raise SnapshotUnavailable(

@@ -2,7 +2,7 @@
 
 A snapshot of ~1M builds (2,000 jobs over 2 instances, folders, multibranch branches and PRs,
 stages, labels, a few logs) is generated with DuckDB SQL in the columns and types of the real marts,
-and published by `orchestration.publish.publish_snapshot` (so it has the real layout and sort order).
+and published by `buildbutler.snapshot.publish_snapshot` (so it has the real layout and sort order).
 The real app is then served by `buildbutler serve` in a subprocess, twice: as shipped, and with
 `BUILDBUTLER_API_CACHE_MB=0` (every request runs its SQL). Each request kind is measured under 1, 8
 and 32 concurrent clients (threads with a keep-alive HTTP connection each) against the baseline: the
@@ -36,8 +36,8 @@ from api.controllers.builds import build_detail, build_page
 from api.controllers.jobs import job_page
 from api.metrics import flat_metrics, grouped_metrics
 from api.timerange import parse_range
-from orchestration.home import Home
-from orchestration.publish import publish_snapshot
+from buildbutler.home import Home
+from buildbutler.snapshot import publish_snapshot
 from tests.support.paths import REPO
 from tests.support.ports import free_port
 

@@ -1,7 +1,7 @@
 """Standalone sync of one Blue Ocean controller into a DuckDB warehouse (no Dagster, no dbt).
 
-    python -m ingestion --instance prod --url http://127.0.0.1:8080 \\
-        --warehouse .buildbutler/warehouse.duckdb --pipelines-dir .buildbutler/dlt
+    python -m ingestion --instance "Production Jenkins" --url http://127.0.0.1:8080 \\
+        --warehouse .buildbutler/warehouse.duckdb --pipelines-dir .buildbutler/dlt --pipeline blueocean_prod
 
 The Jenkins token is read from the environment variable JENKINS_TOKEN, never from the command line.
 Exit status 0 when the load succeeded, 1 (with the reason on stderr) when it did not.
@@ -16,12 +16,14 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+from buildbutler.connections import PIPELINE_PREFIX
 from ingestion.blueocean import SourceConfig, blueocean_pipeline, blueocean_source, run_sync
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m ingestion", description=__doc__.split("\n")[0])
-    parser.add_argument("--instance", required=True, help="connection name (pipeline blueocean_<instance>)")
+    parser.add_argument("--instance", required=True, help="connection name, stamped on every row")
+    parser.add_argument("--pipeline", help="dlt pipeline name, a folder name (default: blueocean_<instance>)")
     parser.add_argument("--url", required=True, help="Jenkins base URL")
     parser.add_argument("--warehouse", required=True, type=Path, help="DuckDB file")
     parser.add_argument("--pipelines-dir", required=True, type=Path, help="dlt working folders")
@@ -54,7 +56,12 @@ def main(argv: list[str] | None = None) -> int:
             counts[kind] += n
 
     args.pipelines_dir.mkdir(parents=True, exist_ok=True)
-    pipeline = blueocean_pipeline(config.instance, args.warehouse, args.pipelines_dir)
+    try:
+        pipeline = blueocean_pipeline(args.pipeline or PIPELINE_PREFIX + config.instance, args.warehouse,
+                                      args.pipelines_dir)
+    except ValueError as exc:
+        print(f"error: {exc} (pass --pipeline)", file=sys.stderr)
+        return 2
     try:
         run_sync(pipeline, blueocean_source(config, progress))
     except Exception as exc:  # the reason, not a traceback: dlt wraps the cause in its message

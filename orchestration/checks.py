@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from orchestration.home import Home
-from orchestration.publish import current_snapshot_file
+from buildbutler.settings import Settings
+from buildbutler.snapshot import current_snapshot_file, published_snapshots
 
 GROWING_TABLES = ("fct_builds", "dim_jobs")  # builds are never deleted: history is the point
 
@@ -30,9 +29,9 @@ def stale_instances(latest: dict[str, datetime], now: datetime, max_age: timedel
 
 @dg.asset_check(asset="serving_snapshot", description="Row counts of the marts never shrink between snapshots.")
 def snapshot_never_shrinks() -> dg.AssetCheckResult:
-    home = Home.from_env()
+    home = Settings.from_env().home
     current = current_snapshot_file(home)
-    older = sorted(p for p in home.serving_dir.glob("snapshot-*.duckdb") if p != current)
+    older = [p for p in published_snapshots(home) if p != current]
     if current is None or not older:
         return dg.AssetCheckResult(passed=True, metadata={"compared": "nothing to compare yet"})
     now, before = table_counts(current), table_counts(older[-1])
@@ -45,13 +44,13 @@ def snapshot_never_shrinks() -> dg.AssetCheckResult:
     description="Each instance's newest build is recent (BUILDBUTLER_FRESHNESS_HOURS, default 24).",
 )
 def instances_are_fresh() -> dg.AssetCheckResult:
-    home = Home.from_env()
-    current = current_snapshot_file(home)
+    settings = Settings.from_env()
+    current = current_snapshot_file(settings.home)
     if current is None:
         return dg.AssetCheckResult(passed=False, metadata={"reason": "no snapshot published"})
     with duckdb.connect(str(current), read_only=True) as con:
         latest = dict(con.execute("select instance, latest_build_at from marts.dim_instances").fetchall())
-    max_age = timedelta(hours=float(os.environ.get("BUILDBUTLER_FRESHNESS_HOURS", "24")))
+    max_age = timedelta(hours=settings.freshness_hours)
     stale = stale_instances(latest, datetime.now(UTC), max_age)
     return dg.AssetCheckResult(
         passed=not stale,

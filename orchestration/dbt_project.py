@@ -13,8 +13,9 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from buildbutler.home import Home
+from buildbutler.settings import Settings
 from orchestration.dbt_daemon.paths import DBT, TRANSFORM_DIR, project_stamp
-from orchestration.home import Home
 
 
 def dbt_env(home: Home) -> dict[str, str]:
@@ -37,7 +38,7 @@ def ensure_manifest(project: DbtProject) -> Path:
     if not manifest.exists() or manifest.stat().st_mtime < project_stamp():
         subprocess.run(
             [DBT, "parse", "--quiet", "--project-dir", str(TRANSFORM_DIR), "--profiles-dir", str(TRANSFORM_DIR)],
-            env=dbt_env(Home.from_env()),
+            env=dbt_env(Settings.from_env().home),
             check=True,
             cwd=TRANSFORM_DIR,
         )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import socket
 from datetime import UTC, datetime
 
+from buildbutler.settings import Settings
 from orchestration.dbt_daemon.client import stop_daemon
-from orchestration.home import Home
 
 DEMO_CONNECTION = "demo"
 
@@ -22,32 +21,33 @@ def _free_port(preferred: int) -> int:
             return s.getsockname()[1]
 
 
-def run_demo(home: Home, api_port: int, simulator_port: int) -> int:
+def run_demo(settings: Settings, api_port: int, simulator_port: int) -> int:
     try:
-        return _serve_demo(home, api_port, simulator_port)
+        return _serve_demo(settings, api_port, simulator_port)
     finally:
         stop_daemon()  # the sync's dbt daemon would otherwise outlive the demo by half an hour
 
 
-def _serve_demo(home: Home, api_port: int, simulator_port: int) -> int:
+def _serve_demo(settings: Settings, api_port: int, simulator_port: int) -> int:
     import uvicorn
 
+    from buildbutler.store import Store
     from ingestion.simulator import Simulator
-    from orchestration.store import Store
     from orchestration.sync import run_sync, summary
 
+    home = settings.home.ensure()
     # History ending now, so that the default 7-day window of the API has builds in it.
     simulator = Simulator(seed=7, now=datetime.now(UTC)).start(port=_free_port(simulator_port))
     print(f"Blue Ocean simulator on {simulator.url}")
-    store = Store(home)
+    store = Store(settings)
     store.remove_connection(DEMO_CONNECTION)  # the simulator's port may differ from last time
     store.add_connection(DEMO_CONNECTION, simulator.url)
     result = run_sync(home, DEMO_CONNECTION, show_progress=True)
-    print(summary(home, result, DEMO_CONNECTION))
+    print(summary(settings, result, DEMO_CONNECTION))
     if not result.success:
         simulator.stop()
         return 1
-    token = os.environ.get("BUILDBUTLER_ADMIN_TOKEN") or store.create_api_token("admin", "demo")
+    token = settings.admin_token or store.create_api_token("admin", "demo")
     base = f"http://127.0.0.1:{api_port}"
     print(
         f"\nAPI on {base}  (admin token: {token})\n"

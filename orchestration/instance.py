@@ -13,7 +13,7 @@ import socket
 
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
-from orchestration.home import Home
+from buildbutler.home import Home
 
 DAGSTER_YAML = """\
 # Written by BuildButler. One writer on the DuckDB warehouse at a time.

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import dagster as dg
 
-from orchestration.home import Home
-from orchestration.store import Store
+from buildbutler.settings import Settings
+from buildbutler.store import Store
 
 SYNC_JOB = "sync"
 CONFIGURED_STEPS = ("blueocean_ingest", "warehouse_models", "sync_report")
@@ -25,14 +23,10 @@ def sync_run_config(connection: str | None = None, full_refresh: bool = False) -
     return {"ops": {step: {"config": config} for step in CONFIGURED_STEPS}}
 
 
-def sync_cron() -> str:
-    return os.environ.get("BUILDBUTLER_SYNC_CRON", "*/15 * * * *")
-
-
 sync_schedule = dg.ScheduleDefinition(
     name="sync_schedule",
     job=sync_job,
-    cron_schedule=sync_cron(),
+    cron_schedule=Settings.from_env().sync_cron,  # when Dagster loads the definitions
     run_config=sync_run_config(),
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
@@ -42,6 +36,8 @@ sync_schedule = dg.ScheduleDefinition(
 def new_connection_sensor(context: dg.SensorEvaluationContext):
     """A connection that has never synced gets its first sync without waiting for the schedule."""
     del context
-    for connection in Store(Home.from_env().ensure()).list_connections():
+    settings = Settings.from_env()
+    settings.home.ensure()
+    for connection in Store(settings).list_connections():
         if connection.last_sync_status == "never":
             yield dg.RunRequest(run_key=f"first-sync-{connection.id}", run_config=sync_run_config(connection.id))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 
-from orchestration.home import Home
+from buildbutler.home import Home
+from buildbutler.settings import Settings
+from buildbutler.store import Store
 from orchestration.instance import open_instance, process_tags, reap_dead_runs
 from orchestration.jobs import SYNC_JOB, sync_run_config
 from orchestration.progress import set_reporter
-from orchestration.store import Store
 
 
 @dataclass
@@ -53,9 +54,9 @@ def run_sync(home: Home, connection: str | None = None, full_refresh: bool = Fal
             sys.stderr.write("\n")
 
 
-def summary(home: Home, result, connection: str | None = None) -> str:
+def summary(settings: Settings, result, connection: str | None = None) -> str:
     """One line: what each connection did, how many models were built, what was published."""
-    store = Store(home)
+    store = Store(settings)
     connections = [c for c in store.list_connections() if connection in (None, c.name, c.id)]
     parts = []
     for c in connections:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from buildbutler.home import Home
 from orchestration.dbt_daemon.client import stop_daemon
 from tests.support.paths import BIN
 
@@ -19,6 +20,12 @@ def dbt_daemon_stopped_at_the_end():
     """No dbt daemon outlives the test session (CI waits for nothing it started)."""
     yield
     stop_daemon()
+
+
+@pytest.fixture
+def fresh_home(tmp_path: Path) -> Home:
+    """An empty home, made, that the environment does not name (pass it on with `settings_for`)."""
+    return Home(tmp_path / "home").ensure()
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from api.auth import require_admin
 from api.errors import ConflictException, bad_parameter, error_responses
 from api.probe import probe
 from api.schemas import ConnectionCheck, ConnectionIn, ConnectionList, ConnectionOut
-from orchestration.secrets import SecretKeyMismatch
-from orchestration.store import Connection, ConflictError, InvalidField, Store
+from buildbutler.secrets import SecretKeyMismatch
+from buildbutler.settings import Settings
+from buildbutler.store import ConflictError, Connection, InvalidField, Store
 
 # Unknown fields are refused (a misspelt "token" must not be dropped silently); the schema says so.
 CLOSED = {"additionalProperties": False}
@@ -62,7 +63,9 @@ class ConnectionsController(Controller):
 
     @post("/{connection_id:str}/test", operation_id="testConnection", sync_to_thread=True, status_code=200,
           guards=[require_admin], responses=error_responses(403, 404))
-    def test_connection(self, store: NamedDependency[Store], connection_id: FromPath[str]) -> ConnectionCheck:
+    def test_connection(
+        self, store: NamedDependency[Store], settings: NamedDependency[Settings], connection_id: FromPath[str]
+    ) -> ConnectionCheck:
         """Check that the controller answers Blue Ocean's organization endpoint with the stored credentials."""
         connection = store.get_connection(connection_id)
         if connection is None:
@@ -71,4 +74,4 @@ class ConnectionsController(Controller):
             username, token = store.credentials(connection.id)
         except SecretKeyMismatch as exc:
             return ConnectionCheck(ok=False, status=None, message=str(exc))
-        return probe(connection.url, username, token)
+        return probe(connection.url, username, token, allow_link_local=settings.allow_link_local)

@@ -5,8 +5,8 @@
 and `test_summaries` fetch what a run has once it is FINISHED. Resource names are the raw table
 names of docs/architecture.md (schema `blueocean_raw`); README.md beside this file describes them.
 
-    config = SourceConfig(instance="prod", base_url="http://127.0.0.1:8080")
-    pipeline = blueocean_pipeline(instance="prod", warehouse_path=..., pipelines_dir=...)
+    config = SourceConfig(instance="Production Jenkins", base_url="http://127.0.0.1:8080")
+    pipeline = blueocean_pipeline("blueocean_c_1234", warehouse_path=..., pipelines_dir=...)
     run_sync(pipeline, blueocean_source(config))
 """
 
@@ -22,19 +22,35 @@ import pyarrow as pa
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.extract.source import DltSource
 
+from buildbutler.connections import check_pipeline_name
 from ingestion.blueocean import parse
 from ingestion.blueocean.client import BlueOceanClient, BlueOceanRequestError
 from ingestion.blueocean.collector import bulk_load_collector
-from ingestion.blueocean.config import SourceConfig, check_instance_name
+from ingestion.blueocean.config import SourceConfig
 from ingestion.blueocean.discovery import walk_jobs
 from ingestion.blueocean.incremental import new_and_open_runs
 from ingestion.blueocean.parse import BlueOceanDataError, RunRow
 from ingestion.blueocean.settings import (
-    DATASET_NAME, GRAPH_PAGE_LIMIT, JOBS_PER_ITEM, LOAD_DUCKDB_SETTINGS, LOAD_PARALLEL_JOBS, LOG_BATCH_BYTES,
-    PIPELINE_NAME_PREFIX, RUNS_PER_ITEM, SOURCE_NAME,
+    DATASET_NAME,
+    GRAPH_PAGE_LIMIT,
+    JOBS_PER_ITEM,
+    LOAD_DUCKDB_SETTINGS,
+    LOAD_PARALLEL_JOBS,
+    LOG_BATCH_BYTES,
+    RUNS_PER_ITEM,
+    SOURCE_NAME,
 )
 from ingestion.blueocean.tables import (
-    CHANGE_SETS, JOBS, NODES, RAW_TABLES, RUN_LOGS, RUNS, STEPS, TEST_SUMMARIES, Table, ensure_raw_tables,
+    CHANGE_SETS,
+    JOBS,
+    NODES,
+    RAW_TABLES,
+    RUN_LOGS,
+    RUNS,
+    STEPS,
+    TEST_SUMMARIES,
+    Table,
+    ensure_raw_tables,
 )
 
 __all__ = [
@@ -179,13 +195,14 @@ def _hints(table: Table) -> dict:
     }
 
 
-def blueocean_pipeline(instance: str, warehouse_path: Path, pipelines_dir: Path) -> dlt.Pipeline:
-    """The dlt pipeline `blueocean_<instance>` loading into `warehouse_path`, dataset `blueocean_raw`."""
-    check_instance_name(instance)
+def blueocean_pipeline(pipeline_name: str, warehouse_path: Path, pipelines_dir: Path) -> dlt.Pipeline:
+    """The dlt pipeline `pipeline_name` (folder `pipelines_dir/<pipeline_name>`) loading into `warehouse_path`,
+    dataset `blueocean_raw`. BuildButler names a connection's after its id (`buildbutler.connections`)."""
+    check_pipeline_name(pipeline_name)
     # DuckDB would take up to 80% of RAM for the merges of a big first load; capped, it spills to disk.
     credentials = DuckDbCredentials(str(warehouse_path), global_config=dict(LOAD_DUCKDB_SETTINGS))
     return dlt.pipeline(
-        pipeline_name=PIPELINE_NAME_PREFIX + instance,
+        pipeline_name=pipeline_name,
         destination=dlt.destinations.duckdb(credentials, max_parallel_load_jobs=LOAD_PARALLEL_JOBS),
         dataset_name=DATASET_NAME,
         pipelines_dir=str(pipelines_dir),

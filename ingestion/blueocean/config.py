@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
+from buildbutler.connections import validate_name, validate_url
 from ingestion.blueocean.settings import BACKOFF_FACTOR_S
-
-# The instance names the dlt pipeline `blueocean_<instance>`, a directory name: no '.', '/', '%'.
-_INSTANCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-
-
-def check_instance_name(name: str) -> None:
-    if not isinstance(name, str) or not _INSTANCE_NAME.match(name):
-        raise ValueError(f"instance must be a non-empty name of letters, digits, '_' and '-': {name!r}")
 
 
 @dataclass(frozen=True)
 class SourceConfig:
-    """Connection settings of one controller. The token never shows in `repr` or errors."""
+    """Connection settings of one controller. The token never shows in `repr` or errors.
+
+    `instance` is the connection's name, a label (any text): it is stamped on every row. `instance` and
+    `base_url` follow the connection rules of the store (`buildbutler.connections`), the SSRF policy
+    included: `allow_link_local` is `Settings.allow_link_local`.
+    """
 
     instance: str
     base_url: str
@@ -31,15 +27,12 @@ class SourceConfig:
     log_cap_bytes: int = 10 * 2**20
     organization: str = "jenkins"
     backoff_factor_s: float = BACKOFF_FACTOR_S
+    allow_link_local: bool = False
 
     def __post_init__(self) -> None:
-        check_instance_name(self.instance)
-        parts = urlsplit(self.base_url or "")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"base_url must be an absolute http(s) URL: {self.base_url!r}")
-        if parts.username or parts.password:
-            # Credentials in the URL would end up in logs and error messages.
-            raise ValueError("base_url must not contain credentials; pass username and token instead")
+        if validate_name(self.instance) != self.instance:
+            raise ValueError(f"instance must not start or end with spaces: {self.instance!r}")
+        validate_url(self.base_url, allow_link_local=self.allow_link_local)
         if self.token and not self.username:
             raise ValueError("a token needs a username (Jenkins API tokens use HTTP basic auth)")
         for name in ("max_in_flight", "max_attempts", "log_cap_bytes"):

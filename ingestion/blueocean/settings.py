@@ -4,7 +4,6 @@ from __future__ import annotations
 
 SOURCE_NAME = "blueocean"
 DATASET_NAME = "blueocean_raw"
-PIPELINE_NAME_PREFIX = "blueocean_"
 
 API_ROOT = "/blue/rest"
 

@@ -17,6 +17,9 @@ import dlt
 import duckdb
 from dagster_dlt import dlt_assets
 
+from buildbutler.connections import pipeline_name
+from buildbutler.settings import Settings
+from buildbutler.store import Connection, Store
 from ingestion.blueocean import (
     SourceConfig,
     blueocean_pipeline,
@@ -25,10 +28,8 @@ from ingestion.blueocean import (
     run_sync,
 )
 from orchestration.assets.config import WRITER_POOL, SyncConfig
-from orchestration.home import Home
 from orchestration.lineage import BlueOceanTranslator, raw_asset_key
 from orchestration.progress import report
-from orchestration.store import Connection, Store
 
 # No usage telemetry leaves the machine (and no time is spent trying).
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
@@ -64,8 +65,9 @@ def describe_failure(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"[:500]
 
 
-def sync_connection(home: Home, store: Store, connection: Connection, config: SyncConfig) -> Counter:
+def sync_connection(settings: Settings, store: Store, connection: Connection, config: SyncConfig) -> Counter:
     """Load one controller; returns rows loaded per table. Raises when the controller fails."""
+    home = settings.home
     username, token = store.credentials(connection.id)
     source = blueocean_source(
         SourceConfig(
@@ -75,10 +77,13 @@ def sync_connection(home: Home, store: Store, connection: Connection, config: Sy
             token=token,
             max_in_flight=config.max_in_flight,
             log_cap_bytes=config.log_cap_mib * 2**20,
+            allow_link_local=settings.allow_link_local,
         ),
         progress=partial(report, connection.name),
     )
-    pipeline = blueocean_pipeline(instance=connection.name, warehouse_path=home.warehouse, pipelines_dir=home.dlt_dir)
+    # Named after the connection's id: the name is a label, any text (buildbutler.connections).
+    pipeline = blueocean_pipeline(pipeline_name(connection.id, connection.name, home.dlt_dir), home.warehouse,
+                                  home.dlt_dir)
     run_sync(pipeline, source)  # a package left by a crash goes in first
     counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace else {}
     return Counter({table: n for table, n in counts.items() if table in RAW_TABLES})
@@ -93,15 +98,16 @@ def sync_connection(home: Home, store: Store, connection: Connection, config: Sy
     pool=WRITER_POOL,
 )
 def blueocean_ingest(context: dg.AssetExecutionContext, config: SyncConfig):
-    home = Home.from_env().ensure()
-    store = Store(home)
+    settings = Settings.from_env()
+    home = settings.home.ensure()
+    store = Store(settings)
     loaded: Counter = Counter()
     failed: dict[str, str] = {}
     connections = selected_connections(store, config.connection)
     for connection in connections:
         store.record_sync_start(connection.name)
         try:
-            rows = sync_connection(home, store, connection, config)
+            rows = sync_connection(settings, store, connection, config)
         except Exception as error:  # noqa: BLE001 - one controller must not stop the others
             message = describe_failure(error)
             failed[connection.name] = message

@@ -3,18 +3,18 @@
 
 import dagster as dg
 
+from buildbutler.settings import Settings
+from buildbutler.snapshot import publish_snapshot
+from buildbutler.store import Store
 from orchestration.assets.config import WRITER_POOL, SyncConfig
 from orchestration.assets.ingest import selected_connections
 from orchestration.assets.warehouse import warehouse_models
-from orchestration.home import Home
-from orchestration.publish import publish_snapshot
-from orchestration.store import Store
 
 
 @dg.asset(key="serving_snapshot", deps=[warehouse_models], group_name="serving", pool=WRITER_POOL)
 def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """The read-only copy of the marts that the API and analysts read (serving/current.duckdb)."""
-    path = publish_snapshot(Home.from_env())
+    path = publish_snapshot(Settings.from_env().home)
     context.log.info(f"published {path.name}")
     return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})
 
@@ -22,7 +22,7 @@ def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 @dg.asset(key="sync_report", deps=[serving_snapshot], group_name="serving")
 def sync_report(config: SyncConfig) -> dg.MaterializeResult:
     """Fails the run, after the others' data is published, when any selected connection failed."""
-    connections = selected_connections(Store(Home.from_env()), config.connection)
+    connections = selected_connections(Store(Settings.from_env()), config.connection)
     failed = {c.name: c.last_sync_error for c in connections if c.last_sync_status == "failed"}
     if failed:
         raise dg.Failure(

@@ -10,8 +10,6 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-from api.env_settings import non_negative_int
-
 TRANSFORM_DIR = Path(__file__).resolve().parents[2] / "transform"
 DBT = Path(sys.executable).with_name("dbt")  # dbt's own command line, a process per command
 CLIENT = DBT.with_name("buildbutler-dbt")  # the same command line, served by the daemon
@@ -33,7 +31,12 @@ def project_stamp() -> float:
 
 def idle_seconds() -> int:
     """How long the daemon waits for the next command before it exits; 0 turns the daemon off."""
-    return non_negative_int(IDLE_ENV, IDLE_SECONDS, "seconds")
+    raw = os.environ.get(IDLE_ENV, "").strip()
+    if not raw:
+        return IDLE_SECONDS
+    if not raw.isdigit():  # (this daemon goes with issue 15; its setting stays out of `Settings`)
+        raise ValueError(f"{IDLE_ENV} must be a whole number of seconds, not {raw!r}")
+    return int(raw)
 
 
 def runtime_dir() -> Path:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
 
-from orchestration.home import Home
+from buildbutler.home import Home
 from tests.api.snapshot_fixture import Fixture, make_fixture, publish, write_snapshot
 from tests.support.api_clients import api_client
 
@@ -30,8 +29,3 @@ def served_home(tmp_path_factory: pytest.TempPathFactory, fixture_data: Fixture)
 def client(served_home: Home) -> Iterator[TestClient]:
     with api_client(served_home) as c:
         yield c
-
-
-@pytest.fixture
-def fresh_home(tmp_path: Path) -> Home:
-    return Home(tmp_path / "home").ensure()

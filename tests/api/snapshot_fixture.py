@@ -19,7 +19,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from orchestration.home import Home
+from buildbutler.home import Home
+from buildbutler.snapshot import swap_in
 
 RESULTS = ["SUCCESS"] * 6 + ["FAILURE"] * 2 + ["UNSTABLE", "ABORTED", "NOT_BUILT"]
 LABELS = ["linux", "docker", "windows"]
@@ -267,9 +268,6 @@ def write_snapshot(path: Path, fixture: Fixture) -> Path:
 
 
 def publish(home: Home, snapshot: Path) -> None:
-    """Points `current.duckdb` at `snapshot` with one atomic rename, as the publish step does."""
+    """Points `current.duckdb` at `snapshot` as the publish step does."""
     home.serving_dir.mkdir(parents=True, exist_ok=True)
-    link_tmp = home.serving_dir / ".current.tmp"
-    link_tmp.unlink(missing_ok=True)
-    link_tmp.symlink_to(snapshot.name if snapshot.parent == home.serving_dir else snapshot)
-    os.replace(link_tmp, home.current_snapshot)
+    swap_in(home, snapshot)

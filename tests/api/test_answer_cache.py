@@ -14,9 +14,9 @@ from datetime import timedelta
 import pytest
 from litestar.testing import TestClient
 
-from api.answer_cache import AnswerCache, max_bytes_from_env
+from api.answer_cache import AnswerCache
 from api.app import create_app
-from orchestration.home import Home
+from buildbutler.home import Home
 from tests.api.snapshot_fixture import Fixture, make_fixture, publish, write_snapshot
 from tests.support.api_clients import ADMIN, api_client
 
@@ -127,20 +127,12 @@ def test_concurrent_identical_requests_share_one_computation():
     assert started == [1] and answers == [b"answer"] * 5 and cache.computations == 1
 
 
-@pytest.mark.parametrize(("value", "expected"), [(None, 64 * MIB), ("", 64 * MIB), ("0", 0), (" 8 ", 8 * MIB)])
-def test_the_budget_setting(monkeypatch, value, expected):
-    if value is None:
-        monkeypatch.delenv("BUILDBUTLER_API_CACHE_MB", raising=False)
-    else:
-        monkeypatch.setenv("BUILDBUTLER_API_CACHE_MB", value)
-    assert max_bytes_from_env() == expected
-
-
 @pytest.mark.parametrize("value", ["-1", "1.5", "lots"])
 def test_a_bad_budget_setting_is_a_clear_error_at_startup(monkeypatch, fresh_home, value):
     monkeypatch.setenv("BUILDBUTLER_API_CACHE_MB", value)
+    monkeypatch.setenv("BUILDBUTLER_HOME", str(fresh_home.root))
     with pytest.raises(ValueError, match=r"BUILDBUTLER_API_CACHE_MB must be a whole number of MiB.*" + value):
-        create_app(fresh_home)
+        create_app()  # reads the settings of the environment
 
 
 # ---------- the app

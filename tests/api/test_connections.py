@@ -10,10 +10,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from orchestration.home import Home
-from orchestration.store import Store
+from buildbutler.home import Home
+from buildbutler.store import Store
 from tests.support.api_clients import ADMIN, api_client
 from tests.support.samples import SAMPLES
+from tests.support.settings import settings_for
 
 JENKINS_TOKEN = "11e8c0ffee-jenkins-token-never-shown"
 
@@ -119,9 +120,10 @@ def test_malformed_json_body_is_400(client):
     assert response.status_code == 400 and response.json()["error"]["details"] == {"parameter": "body"}
 
 
-def test_link_local_can_be_allowed_explicitly(client, monkeypatch):
-    monkeypatch.setenv("BUILDBUTLER_ALLOW_LINK_LOCAL", "1")
-    assert create(client, name="imds", url="http://169.254.10.10:8080").status_code == 201
+def test_link_local_can_be_allowed_explicitly(client, fresh_home: Home):
+    assert create(client, name="imds", url="http://169.254.10.10:8080").status_code == 400
+    with api_client(fresh_home, BUILDBUTLER_ALLOW_LINK_LOCAL="1") as allowing:  # read when the app starts
+        assert create(allowing, name="imds", url="http://169.254.10.10:8080").status_code == 201
 
 
 def test_connection_test_uses_the_stored_credentials(client):
@@ -167,12 +169,12 @@ def test_jenkins_token_never_appears_in_responses_or_in_plaintext_under_home(fre
     assert any(p.name.startswith("operational.sqlite") for p in files)
     for path in files:
         assert JENKINS_TOKEN.encode() not in path.read_bytes(), path
-    assert JENKINS_TOKEN not in repr(Store(fresh_home).get_connection("prod"))
+    assert JENKINS_TOKEN not in repr(Store(settings_for(fresh_home)).get_connection("prod"))
 
 
 def test_connection_test_reports_a_changed_secret_key_instead_of_failing(fresh_home: Home, monkeypatch):
     monkeypatch.setenv("BUILDBUTLER_SECRET_KEY", "the key the token was stored with")
-    Store(fresh_home).add_connection("ci", "https://ci.example.com", token=JENKINS_TOKEN)
+    Store(settings_for(fresh_home)).add_connection("ci", "https://ci.example.com", token=JENKINS_TOKEN)
     with api_client(fresh_home, BUILDBUTLER_SECRET_KEY="another key") as client:
         result = client.post("/api/v1/connections/ci/test", headers=ADMIN).json()
     assert result["ok"] is False and "cannot be decrypted" in result["message"]

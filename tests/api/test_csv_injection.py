@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from litestar.testing import TestClient
 
-from orchestration.home import Home
+from buildbutler.home import Home
 from tests.api.snapshot_fixture import Fixture, make_fixture, publish, write_snapshot
 from tests.support.api_clients import ADMIN, api_client
 

@@ -8,10 +8,11 @@ import time
 import pytest
 
 from api.app import create_app
-from orchestration.home import Home
-from orchestration.store import Store
+from buildbutler.home import Home
+from buildbutler.store import Store
 from tests.api.snapshot_fixture import Fixture
 from tests.support.api_clients import ADMIN, api_client
+from tests.support.settings import settings_for
 
 OPEN_PATHS = re.compile(r"^/(health|schema(/.*)?|dashboard(/.*)?)?$")  # health, docs, the dashboard page and files
 
@@ -102,7 +103,7 @@ def test_every_route_of_the_app_refuses_a_missing_or_wrong_token_except_health_a
 
 
 def test_viewer_tokens_read_but_do_not_write_connections(fresh_home: Home):
-    viewer = {"Authorization": f"Bearer {Store(fresh_home).create_api_token('viewer', 'dashboards')}"}
+    viewer = {"Authorization": f"Bearer {Store(settings_for(fresh_home)).create_api_token('viewer', 'dashboards')}"}
     with api_client(fresh_home) as client:
         assert client.get("/api/v1/connections", headers=viewer).status_code == 200
         body = {"name": "ci", "url": "https://ci.example.com"}
@@ -114,7 +115,7 @@ def test_viewer_tokens_read_but_do_not_write_connections(fresh_home: Home):
 
 
 def test_created_admin_token_works_and_the_env_admin_token_is_optional(fresh_home: Home):
-    admin = {"Authorization": f"Bearer {Store(fresh_home).create_api_token('admin')}"}
+    admin = {"Authorization": f"Bearer {Store(settings_for(fresh_home)).create_api_token('admin')}"}
     with api_client(fresh_home, BUILDBUTLER_ADMIN_TOKEN="") as client:
         body = {"name": "a", "url": "http://a.example"}
         assert client.post("/api/v1/connections", json=body, headers=admin).status_code == 201
@@ -122,7 +123,7 @@ def test_created_admin_token_works_and_the_env_admin_token_is_optional(fresh_hom
 
 
 def test_rate_limit_is_per_token_with_retry_after_and_recovers(fresh_home: Home):
-    other = {"Authorization": f"Bearer {Store(fresh_home).create_api_token('viewer')}"}
+    other = {"Authorization": f"Bearer {Store(settings_for(fresh_home)).create_api_token('viewer')}"}
     with api_client(fresh_home, BUILDBUTLER_RATE_LIMIT="60") as client:  # one request a second after the burst
         statuses = [client.get("/api/v1/connections", headers=ADMIN).status_code for _ in range(60)]
         assert statuses == [200] * 60
@@ -138,7 +139,7 @@ def test_rate_limit_is_per_token_with_retry_after_and_recovers(fresh_home: Home)
 def test_rate_limit_setting_is_validated(fresh_home: Home, monkeypatch):
     monkeypatch.setenv("BUILDBUTLER_RATE_LIMIT", "lots")
     with pytest.raises(ValueError, match="BUILDBUTLER_RATE_LIMIT"):
-        create_app(fresh_home)
+        create_app(settings_for(fresh_home))
 
 
 def test_request_bodies_are_limited(client):

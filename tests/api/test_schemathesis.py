@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from api.app import create_app
-from orchestration.home import Home
+from buildbutler.home import Home
 from tests.api.snapshot_fixture import publish
 from tests.support.api_clients import ADMIN, ADMIN_TOKEN
 from tests.support.servers import serve
+from tests.support.settings import settings_for
 
 ST = Path(sys.executable).parent / "st"
 
@@ -32,7 +33,7 @@ def test_api_conforms_to_its_schema(served_home: Home, fresh_home: Home, monkeyp
     publish(fresh_home, served_home.current_snapshot.resolve())
     monkeypatch.setenv("BUILDBUTLER_ADMIN_TOKEN", ADMIN_TOKEN)
     monkeypatch.setenv("BUILDBUTLER_RATE_LIMIT", "0")
-    with serve(create_app(fresh_home)) as base:
+    with serve(create_app(settings_for(fresh_home))) as base:
         run = subprocess.run(
             [str(ST), "run", f"{base}/schema/openapi.json", "--header", f"Authorization: {ADMIN['Authorization']}",
              "--checks", "all", "--exclude-checks", "positive_data_acceptance,allow_header_conformance",

@@ -10,10 +10,11 @@ from pathlib import Path
 import httpx
 
 from api.app import create_app
-from orchestration.home import Home
+from buildbutler.home import Home
 from tests.api.snapshot_fixture import make_fixture, publish, write_snapshot
 from tests.support.api_clients import ADMIN, ADMIN_TOKEN
 from tests.support.servers import serve
+from tests.support.settings import settings_for
 
 
 def open_files() -> set[str]:
@@ -53,7 +54,7 @@ def test_publish_while_clients_query(fresh_home: Home, monkeypatch):
                     elif url.endswith(job):
                         seen.append(response.json()["totalBuilds"])
 
-    with serve(create_app(fresh_home)) as base:
+    with serve(create_app(settings_for(fresh_home))) as base:
         clients = [threading.Thread(target=query, args=(base,)) for _ in range(4)]
         for thread in clients:
             thread.start()

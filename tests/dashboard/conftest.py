@@ -28,11 +28,12 @@ import pytest
 import uvicorn
 
 from api.app import create_app
+from buildbutler.home import Home
+from buildbutler.store import Store
 from ingestion.simulator import Simulator
-from orchestration.home import Home
-from orchestration.store import Store
 from tests.dashboard.pages import NOW
 from tests.support.paths import BIN, REPO
+from tests.support.settings import settings_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -68,7 +69,7 @@ class Server:
 def dashboard_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DashboardData]:
     """A home synced from the simulated controllers, with two API tokens (admin, viewer)."""
     home = Home(tmp_path_factory.mktemp("dashboard") / "home").ensure()
-    store = Store(home)
+    store = Store(settings_for(home))
     simulators = {name: Simulator(seed=seed, now=NOW).start() for name, seed in CONTROLLERS.items()}
     try:
         for name, simulator in simulators.items():
@@ -87,8 +88,8 @@ def dashboard_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboa
 
 @pytest.fixture(scope="package")
 def server(dashboard_data: DashboardData) -> Iterator[Server]:
-    config = uvicorn.Config(create_app(dashboard_data.home), host="127.0.0.1", port=0, log_level="warning",
-                            lifespan="on")
+    config = uvicorn.Config(create_app(settings_for(dashboard_data.home)), host="127.0.0.1", port=0,
+                            log_level="warning", lifespan="on")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, name="dashboard-uvicorn", daemon=True)
     thread.start()

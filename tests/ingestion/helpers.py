@@ -8,7 +8,11 @@ from pathlib import Path
 import duckdb
 
 from ingestion.blueocean import (
-    RAW_TABLES, SourceConfig, blueocean_pipeline, blueocean_source, run_sync,
+    RAW_TABLES,
+    SourceConfig,
+    blueocean_pipeline,
+    blueocean_source,
+    run_sync,
 )
 
 # Columns that differ between two syncs of the same data.

@@ -15,9 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from buildbutler.settings import Settings
 from ingestion.simulator import Simulator
 from orchestration.assets.config import WRITER_POOL
-from orchestration.home import Home
 from orchestration.instance import open_instance
 from tests.orchestration.expected import expected_job
 from tests.support.paths import BIN, REPO
@@ -173,7 +173,7 @@ def writer_slots_claimed(home) -> list:
 
 
 def test_a_crashed_sync_frees_the_writer_slot(world):
-    home = Home.from_env()
+    home = Settings.from_env().home
     crashed = subprocess.Popen([BUILDBUTLER, "sync"], cwd=REPO, start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
@@ -202,9 +202,62 @@ def test_one_controller_down_fails_visibly_while_the_others_publish(world):
 
 
 def test_a_failed_sync_leaves_the_previous_snapshot_serving(world):
-    home = Home.from_env()
+    home = Settings.from_env().home
     serving, before = os.readlink(home.current_snapshot), total_builds(world)
     sync = run("sync", "--connection", "second")
     assert sync.returncode != 0 and "snapshot not published" in sync.stdout
     assert os.readlink(home.current_snapshot) == serving
     assert total_builds(world) == before
+
+
+# ---------- any name the API accepts syncs: the name is a label; the dlt pipeline is named after the id
+
+
+@pytest.fixture(scope="module")
+def labelled_sim(world):
+    """One more controller; each connection below names it differently (jobs are told apart by instance).
+
+    The controller the tests above took down goes, so that a plain `buildbutler sync` is all healthy."""
+    assert run("connections", "remove", "second").returncode == 0
+    token = run("tokens", "create", "--role", "admin", "--name", "names").stdout.strip()
+    world["admin"] = {"Authorization": f"Bearer {token}"}
+    sim = Simulator(seed=13).start()
+    yield sim
+    sim.stop()
+
+
+def assert_synced(world, sim, names: list[str]) -> None:
+    """One sync; each of `names` succeeded, its pipeline folder is named after its id, its builds reach the API."""
+    sync = run("sync")
+    assert sync.returncode == 0, sync.stdout + sync.stderr
+    connections = {c["name"]: c for c in requests.get(f"{world['api']}/api/v1/connections",
+                                                      headers=world["admin"]).json()["data"]}
+    for name in names:
+        assert f"{name} success" in sync.stdout.strip().splitlines()[-1]
+        assert connections[name]["lastSyncStatus"] == "success"
+        assert (Settings.from_env().home.dlt_dir / f"blueocean_{connections[name]['id']}").is_dir()
+        jobs = all_jobs(world, instance=name)
+        expected = {j["name"]: expected_job(j, name)["lastBuild"] for j in sim.truth()["jobs"]}
+        assert {j["name"]: j["lastBuild"] for j in jobs} == expected and all(j["instance"] == name for j in jobs)
+        busiest = max(jobs, key=lambda j: j["lastBuild"] or 0)
+        builds = requests.get(f"{world['api']}/api/v1/jobs/{busiest['id']}/builds", headers=world["headers"]).json()
+        assert builds["meta"]["total"] > 0 and all(b["jobId"] == busiest["id"] for b in builds["data"])
+
+
+def test_names_added_through_the_api_sync(world, labelled_sim):
+    names = ["Production Jenkins", "prod.eu"]
+    created = [requests.post(f"{world['api']}/api/v1/connections", json={"name": name, "url": labelled_sim.url},
+                             headers=world["admin"]) for name in names]
+    assert [c.status_code for c in created] == [201, 201], [c.text for c in created]
+    assert_synced(world, labelled_sim, names)
+    for connection in created:
+        gone = requests.delete(f"{world['api']}/api/v1/connections/{connection.json()['id']}", headers=world["admin"])
+        assert gone.status_code == 204
+
+
+def test_names_added_through_the_cli_sync(world, labelled_sim):
+    names = ["Production Jenkins", "équipe"]  # the first one again: a new connection, a new id, a new pipeline
+    for name in names:
+        added = run("connections", "add", name, labelled_sim.url)
+        assert added.returncode == 0 and added.stdout.startswith(f"added {name} (c_"), added.stderr
+    assert_synced(world, labelled_sim, names)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.home import Home
-from orchestration.store import Store
+from buildbutler.settings import Settings
+from buildbutler.store import Store
 
 
 def test_schedule_requests_a_full_sync(home_env):
@@ -35,7 +35,7 @@ def test_schedule_follows_the_cron_variable(monkeypatch):
 def test_a_new_connection_triggers_its_first_sync_once(home_env):
     from orchestration.definitions import defs
 
-    store = Store(Home.from_env().ensure())
+    store = Store(Settings.from_env())
     sensor = defs.resolve_sensor_def("new_connection_sensor")
     assert list(sensor(dg.build_sensor_context())) == []
 

@@ -9,7 +9,8 @@ import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
-from orchestration.home import Home
+from buildbutler.home import Home
+from tests.support.settings import settings_for
 
 ADMIN_TOKEN = "test-admin-token"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -23,7 +24,7 @@ def api_client(home: Home, **env: str) -> Iterator[TestClient]:
         mp.setenv("BUILDBUTLER_RATE_LIMIT", "0")
         for key, value in env.items():
             mp.setenv(key, value)
-        client = TestClient(create_app(home))
+        client = TestClient(create_app(settings_for(home)))
         client.__enter__()
     try:
         yield client

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 
-from orchestration.home import Home
-from orchestration.publish import current_snapshot_file, publish_snapshot
+from buildbutler.home import Home
+from buildbutler.snapshot import current_snapshot_file, publish_snapshot
 
 
 def make_warehouse(home: Home, builds: int) -> None:

@@ -3,83 +3,36 @@
 Kept apart from the DuckDB warehouse so that the API and the CLI can write here while a sync holds the
 warehouse. One SQLite connection per call: cheap, and safe from any thread or process (only the API's
 per-request token lookups keep one open, an `ApiTokenReader`).
-Jenkins tokens are stored encrypted (see `orchestration.secrets`), API tokens as SHA-256 hashes.
+Jenkins tokens are stored encrypted (see `buildbutler.secrets`), API tokens as SHA-256 hashes. The schema
+is `buildbutler.migrations`; what a connection may be is `buildbutler.connections`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
-import os
 import secrets
-import socket
 import sqlite3
 import threading
-import unicodedata
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, Literal
-from urllib.parse import urlsplit
+from typing import Literal
 
-from orchestration.home import Home
-from orchestration.secrets import SecretBox
+from buildbutler.connections import InvalidField, optional_text, validate_name, validate_url
+from buildbutler.migrations import migrate
+from buildbutler.secrets import SecretBox
+from buildbutler.settings import Settings
 
-ALLOW_LINK_LOCAL_ENV = "BUILDBUTLER_ALLOW_LINK_LOCAL"
-MAX_NAME_LENGTH = 100
-MAX_URL_LENGTH = 2000
-# Cloud metadata services answer on these names besides their link-local addresses (OWASP API7, SSRF).
-METADATA_HOSTS = frozenset({"metadata", "metadata.google.internal", "metadata.goog", "instance-data",
-                            "instance-data.ec2.internal"})
 SyncStatus = Literal["never", "running", "success", "failed"]
 Role = Literal["viewer", "admin"]
-
-SCHEMA = """
-create table if not exists connections (
-    id text primary key,
-    name text not null unique,
-    url text not null,
-    username text,
-    token_encrypted text,
-    created_at text not null,
-    last_sync_at text,
-    last_sync_status text not null default 'never',
-    last_sync_error text
-);
-create table if not exists sync_runs (
-    id integer primary key autoincrement,
-    connection_id text not null,
-    connection_name text not null,
-    started_at text not null,
-    ended_at text,
-    status text not null,
-    error text,
-    stats text
-);
-create table if not exists api_tokens (
-    token_sha256 text primary key,
-    role text not null check (role in ('viewer', 'admin')),
-    name text,
-    created_at text not null,
-    id text,
-    last_used_at text
-);
-"""
-TOKEN_COLUMNS_ADDED = {"id": "text", "last_used_at": "text"}  # stores made before tokens could be listed lack them
+__all__ = ["ApiToken", "ApiTokenInfo", "ApiTokenReader", "ConflictError", "Connection", "InvalidField", "Store"]
 
 
 class ConflictError(Exception):
     """A connection with that name already exists."""
-
-
-class InvalidField(ValueError):
-    """A bad connection field; `field` names it (`name`, `url`, `username` or `token`)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -122,97 +75,6 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def refused_address(address: str) -> bool:
-    """True for link-local (cloud metadata) addresses, unless BUILDBUTLER_ALLOW_LINK_LOCAL=1."""
-    if os.environ.get(ALLOW_LINK_LOCAL_ENV) == "1":
-        return False
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_link_local
-
-
-def _literal_address(host: str) -> str | None:
-    """The IP a host name stands for without DNS, including legacy forms like `2852039166` or `0xa9.0xfe.1`."""
-    try:
-        return str(ipaddress.ip_address(host))
-    except ValueError:
-        pass
-    try:
-        return socket.inet_ntoa(socket.inet_aton(host))
-    except OSError:
-        return None
-
-
-def _optional_text(what: str, value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidField(what, f"{what} must be a string")
-    return value.strip() or None
-
-
-def validate_name(name: object) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise InvalidField("name", "name must be a non-empty string")
-    name = name.strip()
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidField("name", f"name must be at most {MAX_NAME_LENGTH} characters")
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise InvalidField("name", "name must not contain control characters")
-    return name
-
-
-def validate_url(url: object) -> str:
-    """An absolute http(s) URL without credentials, query or fragment; returned without a trailing slash."""
-    if not isinstance(url, str) or not url.strip():
-        raise InvalidField("url", "url must be a non-empty string")
-    url = url.strip()
-    if len(url) > MAX_URL_LENGTH or any(unicodedata.category(ch).startswith("C") or ch == " " for ch in url):
-        raise InvalidField("url", "url must be a plain absolute http(s) URL")
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        parts.port  # raises ValueError on a bad port
-    except ValueError as exc:
-        raise InvalidField("url", f"url is not a valid URL: {exc}") from None
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        raise InvalidField("url", "url must be an absolute http(s) URL, e.g. https://jenkins.example.com")
-    if parts.username is not None or parts.password is not None:
-        raise InvalidField("url", "url must not contain credentials: use username and token")
-    if parts.query or parts.fragment:
-        raise InvalidField("url", "url must not have a query or fragment")
-    host = host.lower().rstrip(".")  # `169.254.169.254.` is the same host
-    address = _literal_address(host)
-    if host in METADATA_HOSTS or (address and refused_address(address)):
-        raise InvalidField(
-            "url", f"url points at a link-local or cloud-metadata host; set {ALLOW_LINK_LOCAL_ENV}=1 to allow it"
-        )
-    return url.rstrip("/")
-
-
-def _add_token_columns(db: sqlite3.Connection) -> None:
-    """Upgrades an older store in place: token ids (to list and revoke unnamed tokens) and last use."""
-    def missing() -> list[str]:
-        present = {row[1] for row in db.execute("pragma table_info(api_tokens)")}
-        return [column for column in TOKEN_COLUMNS_ADDED if column not in present]
-
-    if missing():
-        db.execute("begin immediate")  # two processes opening an old store at once must not both alter it
-        try:
-            for column in missing():
-                db.execute(f"alter table api_tokens add column {column} {TOKEN_COLUMNS_ADDED[column]}")
-            db.execute("update api_tokens set id = 't_' || lower(hex(randomblob(6))) where id is null")
-        except BaseException:
-            db.execute("rollback")
-            raise
-        db.execute("commit")
-    db.execute("create unique index if not exists api_tokens_id on api_tokens (id)")
-
-
 class ApiTokenReader:
     """Token lookups on one long-lived read connection, for the API's every request.
 
@@ -242,15 +104,15 @@ class ApiTokenReader:
 class Store:
     """Connections, API tokens and sync history of one BuildButler home."""
 
-    def __init__(self, home: Home) -> None:
-        self._path = home.operational_db
+    def __init__(self, settings: Settings) -> None:
+        self._path = settings.home.operational_db
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        self._secrets = SecretBox(home)
+        self._secrets = SecretBox(settings)
+        self._allow_link_local = settings.allow_link_local
         with closing(sqlite3.connect(self._path, timeout=10, isolation_level=None)) as db:
             db.execute("pragma busy_timeout=10000")
             db.execute("pragma journal_mode=wal")  # persistent: set once, outside any transaction
-            db.executescript(SCHEMA)
-            _add_token_columns(db)
+            migrate(db)
 
     def __repr__(self) -> str:
         return f"Store({str(self._path)!r})"
@@ -272,8 +134,8 @@ class Store:
     # ---------- connections
 
     def add_connection(self, name: str, url: str, username: str | None = None, token: str | None = None) -> Connection:
-        name, url = validate_name(name), validate_url(url)
-        username, token = _optional_text("username", username), _optional_text("token", token)
+        name, url = validate_name(name), validate_url(url, allow_link_local=self._allow_link_local)
+        username, token = optional_text("username", username), optional_text("token", token)
         encrypted = self._secrets.encrypt(token) if token else None
         connection_id = "c_" + secrets.token_hex(8)
         with self._connect() as db:

@@ -1,12 +1,11 @@
 """Where BuildButler keeps its state: the one module that knows the layout of $BUILDBUTLER_HOME.
 
-See docs/architecture.md for who reads and writes each path. Nothing here imports Dagster, so the
-API and the CLI can use it cheaply.
+See docs/architecture.md for who reads and writes each path. `Settings.from_env().home` is the home
+of the environment. Nothing here imports Dagster, so the API and the CLI can use it cheaply.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,10 +13,6 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Home:
     root: Path
-
-    @classmethod
-    def from_env(cls) -> Home:
-        return cls(Path(os.environ.get("BUILDBUTLER_HOME", ".buildbutler")).resolve())
 
     @property
     def warehouse(self) -> Path:

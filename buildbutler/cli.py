@@ -1,20 +1,25 @@
-"""The `buildbutler` command (docs/contract.md section 1)."""
+"""The `buildbutler` command (docs/contract.md section 1).
+
+The top of the import graph: commands that need Dagster (sync, demo) or the API's server import them
+inside the command, so that `buildbutler tokens list` or `connections add` load neither.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from orchestration.home import Home
+from buildbutler.settings import Settings, SettingsError
+from buildbutler.store import ConflictError, Store
 
 
-def _store():
-    from orchestration.store import Store
+def _store(settings: Settings) -> Store:
+    settings.home.ensure()
+    return Store(settings)
 
-    return Store(Home.from_env().ensure())
 
-
-def cmd_serve(args: argparse.Namespace) -> int:
+def cmd_serve(args: argparse.Namespace, _settings: Settings) -> int:
+    """The app reads the settings again when uvicorn creates it (checked already, by `main`)."""
     import uvicorn
 
     # No access log: it doubled the server's CPU per request in the API benchmark.
@@ -22,19 +27,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sync(args: argparse.Namespace) -> int:
+def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.sync import run_sync, summary
 
-    home = Home.from_env().ensure()
+    home = settings.home.ensure()
     result = run_sync(home, args.connection, args.full_refresh, show_progress=sys.stderr.isatty())
-    print(summary(home, result, args.connection))
+    print(summary(settings, result, args.connection))
     return 0 if result.success else 1
 
 
-def cmd_connections(args: argparse.Namespace) -> int:
-    from orchestration.store import ConflictError
-
-    store = _store()
+def cmd_connections(args: argparse.Namespace, settings: Settings) -> int:
+    store = _store(settings)
     if args.action == "add":
         token = sys.stdin.readline().strip() if args.token_stdin else None
         try:
@@ -54,8 +57,8 @@ def cmd_connections(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_tokens(args: argparse.Namespace) -> int:
-    store = _store()
+def cmd_tokens(args: argparse.Namespace, settings: Settings) -> int:
+    store = _store(settings)
     if args.action == "create":
         print(store.create_api_token(args.role, args.name))
     elif args.action == "list":
@@ -72,7 +75,8 @@ def cmd_tokens(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_simulate(args: argparse.Namespace) -> int:
+def cmd_simulate(args: argparse.Namespace, _settings: Settings) -> int:
+    """A stand-in Jenkins: none of BuildButler's settings apply."""
     from ingestion.simulator import serve_forever
 
     password = sys.stdin.readline().strip() if args.password_stdin else None
@@ -80,10 +84,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.demo import run_demo
 
-    return run_demo(Home.from_env().ensure(), args.port, args.simulator_port)
+    return run_demo(settings, args.port, args.simulator_port)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -142,7 +146,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args, settings)
     except KeyboardInterrupt:
         return 130
 

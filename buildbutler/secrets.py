@@ -11,10 +11,12 @@ import base64
 import binascii
 import hashlib
 import os
+import threading
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from orchestration.home import Home
+from buildbutler.home import Home
+from buildbutler.settings import Settings
 
 SECRET_KEY_ENV = "BUILDBUTLER_SECRET_KEY"
 
@@ -40,7 +42,8 @@ def _key_from_file(home: Home) -> bytes:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written whole to a private temporary file, then linked into place: link() fails if another
         # process got there first, so every process ends up with the same, complete key.
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        # Named for this process and thread: the API's threads may race to make the first key too.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(Fernet.generate_key())
@@ -58,9 +61,9 @@ def _key_from_file(home: Home) -> bytes:
 class SecretBox:
     """Encrypts and decrypts short secrets (Jenkins tokens) with the installation's key."""
 
-    def __init__(self, home: Home) -> None:
-        env_key = os.environ.get(SECRET_KEY_ENV, "")
-        key = _fernet_key(env_key) if env_key.strip() else _key_from_file(home)
+    def __init__(self, settings: Settings) -> None:
+        home = settings.home
+        key = _fernet_key(settings.secret_key) if settings.secret_key else _key_from_file(home)
         try:
             self._fernet = Fernet(key)
         except ValueError:

@@ -9,14 +9,15 @@ import threading
 import pytest
 from cryptography.fernet import Fernet
 
-from orchestration.home import Home
-from orchestration.secrets import SecretBox, SecretKeyMismatch
-from orchestration.store import ConflictError, InvalidField, Store
+from buildbutler.home import Home
+from buildbutler.secrets import SecretBox, SecretKeyMismatch
+from buildbutler.settings import Settings
+from buildbutler.store import ConflictError, InvalidField, Store
 
 
 @pytest.fixture
 def store(fresh_home: Home) -> Store:
-    return Store(fresh_home)
+    return Store(Settings(home=fresh_home))
 
 
 def test_connections_round_trip(store: Store):
@@ -52,12 +53,15 @@ def test_duplicate_names_conflict_and_bad_fields_name_themselves(store: Store):
 
 @pytest.mark.parametrize("url", ["http://169.254.169.254", "http://[::ffff:169.254.169.254]/", "http://0xa9fea9fe/",
                                  "http://169.254.169.254./", "http://METADATA.google.internal/"])
-def test_link_local_and_metadata_hosts_are_refused_unless_allowed(store: Store, monkeypatch, url):
+def test_link_local_and_metadata_hosts_are_refused_unless_allowed(store: Store, fresh_home: Home, url):
     with pytest.raises(InvalidField, match="link-local"):
         store.add_connection("imds", url)
-    monkeypatch.setenv("BUILDBUTLER_ALLOW_LINK_LOCAL", "1")
+    allowing = Store(Settings(home=fresh_home, allow_link_local=True))
     if "metadata" not in url.lower():  # names of metadata services stay refused; their addresses can be allowed
-        assert store.add_connection("imds", url).url == url.rstrip("/")
+        assert allowing.add_connection("imds", url).url == url.rstrip("/")
+    else:
+        with pytest.raises(InvalidField, match="link-local"):
+            allowing.add_connection("imds", url)
 
 
 def test_sync_history(store: Store):
@@ -93,6 +97,14 @@ def test_api_tokens_are_stored_hashed(store: Store):
     assert admin not in stored and all(len(h) == 64 for h in stored)
 
 
+def test_an_id_wins_over_a_name_that_looks_like_it(store: Store):
+    store.create_api_token("viewer", "first")
+    first = store.list_api_tokens()[0]
+    store.create_api_token("admin", first.id)  # a token *named* like the first one's id
+    assert [t.name for t in store.revoke_api_tokens(first.id)] == ["first"]
+    assert [t.name for t in store.list_api_tokens()] == [first.id]
+
+
 def test_database_is_in_wal_mode_and_safe_from_many_threads(store: Store, fresh_home: Home):
     with sqlite3.connect(fresh_home.operational_db) as db:
         assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
@@ -100,7 +112,7 @@ def test_database_is_in_wal_mode_and_safe_from_many_threads(store: Store, fresh_
 
     def add(i: int) -> None:
         try:
-            Store(fresh_home).add_connection(f"c{i}", f"https://c{i}.example.com", token=f"t{i}")
+            Store(Settings(home=fresh_home)).add_connection(f"c{i}", f"https://c{i}.example.com", token=f"t{i}")
             store.create_api_token("viewer")
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
@@ -113,23 +125,23 @@ def test_database_is_in_wal_mode_and_safe_from_many_threads(store: Store, fresh_
     assert errors == [] and len(store.list_connections()) == 16
 
 
-def test_secret_key_file_is_generated_once_with_mode_0600(fresh_home: Home, monkeypatch):
-    monkeypatch.delenv("BUILDBUTLER_SECRET_KEY", raising=False)
-    box = SecretBox(fresh_home)
+def test_secret_key_file_is_generated_once_with_mode_0600(fresh_home: Home):
+    box = SecretBox(Settings(home=fresh_home))
     key_file = fresh_home.secret_key_file
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     key = key_file.read_bytes()
     sealed = box.encrypt("token")
-    assert SecretBox(fresh_home).decrypt(sealed) == "token" and key_file.read_bytes() == key
+    assert SecretBox(Settings(home=fresh_home)).decrypt(sealed) == "token" and key_file.read_bytes() == key
     assert "token" not in sealed and key.decode() not in repr(box)
 
 
 def test_env_secret_key_wins_and_a_changed_key_is_a_clear_error(fresh_home: Home, monkeypatch):
+    monkeypatch.setenv("BUILDBUTLER_HOME", str(fresh_home.root))
     monkeypatch.setenv("BUILDBUTLER_SECRET_KEY", Fernet.generate_key().decode())
-    store = Store(fresh_home)
+    store = Store(Settings.from_env())
     store.add_connection("ci", "https://a.example.com", token="abc")
     assert not fresh_home.secret_key_file.exists()
-    monkeypatch.setenv("BUILDBUTLER_SECRET_KEY", "a passphrase is stretched into a key")
+    passphrase = Settings(home=fresh_home, secret_key="a passphrase is stretched into a key")
     with pytest.raises(SecretKeyMismatch, match="add the connection again"):
-        Store(fresh_home).credentials("ci")
-    assert Store(fresh_home).get_connection("ci").has_token  # listing still works without the key
+        Store(passphrase).credentials("ci")
+    assert Store(passphrase).get_connection("ci").has_token  # listing still works without the key

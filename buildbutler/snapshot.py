@@ -1,21 +1,27 @@
-"""Publishing: copy the marts into a new read-only snapshot and swap it in atomically (docs/contract.md section 8).
+"""The snapshot protocol: what a published snapshot is, how it is swapped in, and how a reader recognizes it.
 
-The API and analysts never open the working warehouse (a reader in another process would block
-the sync's writer). They open `serving/current.duckdb`, a symlink that this module replaces with
-one `os.replace`, so a reader sees either the old snapshot or the new one, never half of either.
+The API and analysts never open the working warehouse (a reader in another process would block the
+sync's writer). They open `serving/current.duckdb`, a symlink to the newest `serving/snapshot-<UTC
+stamp>.duckdb`: a read-only copy of the marts, sorted and indexed for the API's hot queries. Publishing
+writes the new file whole, then replaces the link with one `os.replace`, so a reader sees either the old
+snapshot or the new one, never half of either. A reader tells snapshots apart by `resolve_current`'s key
+(device, inode, modification time of the file the link points to): a new key is a new generation.
+(docs/contract.md section 8; docs/architecture.md, "State".)
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from orchestration.home import Home
+from buildbutler.home import Home
 
 SCHEMA = "marts"
+FILE_PREFIX, FILE_SUFFIX = "snapshot-", ".duckdb"
 # Rows laid out so that the API's hot queries read one range (a job's builds, newest first).
 ORDER_BY = {
     "fct_builds": "job_id, started_at desc, number desc",
@@ -31,12 +37,24 @@ INDEXES = {"fct_builds": "build_id"}
 KEEP_PREVIOUS = 1
 
 
+@dataclass(frozen=True)
+class Published:
+    """The snapshot file the link points to now; `key` changes with every publish, even to the same name."""
+
+    path: Path
+    key: tuple[int, int, int]
+
+
+def snapshot_path(home: Home, now: datetime | None = None) -> Path:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
+    return home.serving_dir / f"{FILE_PREFIX}{stamp}{FILE_SUFFIX}"
+
+
 def publish_snapshot(home: Home, now: datetime | None = None) -> Path:
     """Write `snapshot-<stamp>.duckdb` from the warehouse's marts, point `current.duckdb` at it."""
     home.ensure()
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
-    final = home.serving_dir / f"snapshot-{stamp}.duckdb"
-    tmp = final.with_suffix(".duckdb.tmp")
+    final = snapshot_path(home, now)
+    tmp = final.with_suffix(FILE_SUFFIX + ".tmp")
     tmp.unlink(missing_ok=True)
     with duckdb.connect(str(home.warehouse)) as con:
         tables = [r[0] for r in con.execute(
@@ -55,26 +73,43 @@ def publish_snapshot(home: Home, now: datetime | None = None) -> Path:
         con.execute("detach snap")
     os.chmod(tmp, 0o444)
     os.replace(tmp, final)
-    _point_current_at(home, final)
+    swap_in(home, final)
     remove_old_snapshots(home)
     return final
 
 
-def _point_current_at(home: Home, target: Path) -> None:
+def swap_in(home: Home, snapshot: Path) -> None:
+    """Point `current.duckdb` at the complete, read-only file `snapshot` atomically."""
     link_tmp = home.serving_dir / ".current.duckdb.tmp"
     link_tmp.unlink(missing_ok=True)
-    link_tmp.symlink_to(target.name)  # relative: the serving folder can move as a whole
+    # Relative within the serving folder, so that it can move as a whole.
+    link_tmp.symlink_to(snapshot.name if snapshot.parent == home.serving_dir else snapshot)
     os.replace(link_tmp, home.current_snapshot)
 
 
+def resolve_current(link: Path) -> Published | None:
+    """What `link` (a home's `current_snapshot`) points to now; None before the first publish or if dangling."""
+    try:
+        path = Path(os.path.realpath(link, strict=True))
+        st = path.stat()
+    except OSError:
+        return None
+    return Published(path, (st.st_dev, st.st_ino, st.st_mtime_ns))
+
+
 def current_snapshot_file(home: Home) -> Path | None:
-    link = home.current_snapshot
-    return link.resolve() if link.exists() else None
+    current = resolve_current(home.current_snapshot)
+    return current.path if current else None
+
+
+def published_snapshots(home: Home) -> list[Path]:
+    """Every snapshot file in the serving folder, oldest first (the names sort by their stamp)."""
+    return sorted(home.serving_dir.glob(f"{FILE_PREFIX}*{FILE_SUFFIX}"))
 
 
 def remove_old_snapshots(home: Home) -> list[Path]:
     current = current_snapshot_file(home)
-    snapshots = sorted(home.serving_dir.glob("snapshot-*.duckdb"), reverse=True)
+    snapshots = published_snapshots(home)[::-1]
     keep = set(snapshots[: KEEP_PREVIOUS + 1]) | ({current} if current else set())
     removed = [p for p in snapshots if p not in keep]
     for path in removed:
