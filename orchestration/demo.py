@@ -34,7 +34,7 @@ def _serve_demo(home: Home, api_port: int, simulator_port: int) -> int:
 
     from ingestion.simulator import Simulator
     from orchestration.store import Store
-    from orchestration.sync import run_sync, summary
+    from orchestration.sync import run_sync
 
     # History ending now, so that the default 7-day window of the API has builds in it.
     simulator = Simulator(seed=7, now=datetime.now(UTC)).start(port=_free_port(simulator_port))
@@ -42,9 +42,7 @@ def _serve_demo(home: Home, api_port: int, simulator_port: int) -> int:
     store = Store(home)
     store.remove_connection(DEMO_CONNECTION)  # the simulator's port may differ from last time
     store.add_connection(DEMO_CONNECTION, simulator.url)
-    result = run_sync(home, DEMO_CONNECTION, show_progress=True)
-    print(summary(home, result, DEMO_CONNECTION))
-    if not result.success:
+    if run_sync(home, DEMO_CONNECTION) != 0:
         simulator.stop()
         return 1
     token = os.environ.get("BUILDBUTLER_ADMIN_TOKEN") or store.create_api_token("admin", "demo")

@@ -32,7 +32,13 @@ from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from ingestion.blueocean.config import SourceConfig
 from ingestion.blueocean.errors import (
-    BlueOceanDataError, BlueOceanMissing, BlueOceanRequestError, InvalidResponse, NotJenkins, Unauthorized, Unreachable,
+    BlueOceanDataError,
+    BlueOceanMissing,
+    BlueOceanRequestError,
+    InvalidResponse,
+    NotJenkins,
+    Unauthorized,
+    Unreachable,
 )
 from ingestion.blueocean.settings import API_ROOT, LOG_CHUNK_BYTES, MAX_REDIRECTS, MAX_RETRY_DELAY_S
 

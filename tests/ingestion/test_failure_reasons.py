@@ -11,8 +11,14 @@ import socket
 import pytest
 
 from ingestion.blueocean.errors import (
-    BlueOceanDataError, BlueOceanMissing, BlueOceanRequestError, InvalidResponse, NotJenkins, Unauthorized,
-    Unreachable, failure_reason,
+    BlueOceanDataError,
+    BlueOceanMissing,
+    BlueOceanRequestError,
+    InvalidResponse,
+    NotJenkins,
+    Unauthorized,
+    Unreachable,
+    failure_reason,
 )
 from tests.ingestion.helpers import sync
 from tests.ingestion.scripted_server import CUT, ScriptedServer
@@ -46,19 +52,18 @@ def chain_has(error: BaseException, kind: type) -> bool:
     return False
 
 
-def assert_reason(error: BaseException, kind: type, *words: str) -> str:
+def assert_reason(error: BaseException, kind: type, *words: str) -> None:
     reason = failure_reason(error)
     assert chain_has(error, kind), repr(error)
     assert all(word in reason for word in words), reason
     assert TOKEN not in reason and TOKEN not in str(error)
     assert "\n" not in reason and len(reason) <= 300
-    return reason
 
 
 @pytest.mark.parametrize("status", [401, 403])
 def test_refused_credentials_are_unauthorized(server, tmp_path, status):
     server.script[PIPELINES] = [(status, b'{"message":"Unauthorized"}', JSON)]
-    reason = assert_reason(failed_sync(server.url, tmp_path), Unauthorized, "unauthorized", f"HTTP {status}",
+    assert_reason(failed_sync(server.url, tmp_path), Unauthorized, "unauthorized", f"HTTP {status}",
                            "user name and API token")
     assert len(server.paths) == 1  # refused credentials are not retried
 

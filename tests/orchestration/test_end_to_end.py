@@ -19,8 +19,9 @@ from ingestion.simulator import Simulator
 from orchestration.assets.config import WRITER_POOL
 from orchestration.home import Home
 from orchestration.instance import open_instance
-from tests.conftest import BIN, REPO, free_port
+from tests.conftest import BIN, REPO
 from tests.orchestration.expected import expected_job
+from tests.orchestration.serve import start_serving
 
 BUILDBUTLER = str(BIN / "buildbutler")
 
@@ -41,16 +42,7 @@ def world(tmp_path_factory):
     assert added.returncode == 0, added.stderr
     started = time.time()
     sync = run("sync")
-    port = free_port()
-    server = subprocess.Popen([BUILDBUTLER, "serve", "--port", str(port)], cwd=REPO)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/health", timeout=1).ok:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
+    server, base = start_serving()
     token = run("tokens", "create", "--role", "viewer").stdout.strip()
     yield {"sim": sim, "other": other, "sync": sync, "started": started, "api": base,
            "headers": {"Authorization": f"Bearer {token}"}}
