@@ -1,5 +1,7 @@
 """`buildbutler sync` as a user reads it: three controllers, one healthy, one refusing the token, one down.
 
+The sync authenticates with each connection's stored credentials, and no token leaks anywhere.
+
 One sync for the module (a subprocess in a session of its own, as a shell would start it); the
 tests read its output, its home and the processes left behind.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import pty
 import socket
 import subprocess
 from collections import Counter
@@ -40,19 +43,26 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-def session_members(session_id: int) -> list[str]:
-    """Processes of that session still alive (zombies too): `pid state command` each."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+def survivors(session_id: int, home: Path) -> list[str]:
+    """Living processes of the sync's session, or of any session with its BUILDBUTLER_HOME (a daemon
+    starts a session of its own): `pid (name) state command` each.
+
+    Zombies have exited: an orphan's (dbt's own multiprocessing tracker, say) waits for init to reap it.
+    """
+    marker = f"BUILDBUTLER_HOME={home}".encode()
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            text = stat.read_text()
+            stat = (proc / "stat").read_text()
+            environment = (proc / "environ").read_bytes().split(b"\0")
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:  # gone meanwhile
             continue
-        fields = text[text.rindex(")") + 2:].split()  # after "pid (comm) ": state ppid pgrp session ...
-        if int(fields[3]) == session_id:
-            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            members.append(f"{stat.parent.name} {fields[0]} {command.strip()}")
-    return members
+        name_end = stat.rindex(")")
+        state, _ppid, _group, session = stat[name_end + 2:].split()[:4]  # after "pid (name) "
+        if state != "Z" and (int(session) == session_id or marker in environment):
+            found.append(f"{stat[: name_end + 1]} {state} {command.strip()}")
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -78,12 +88,12 @@ def world(tmp_path_factory):
     sync = subprocess.Popen([BUILDBUTLER, "sync"], cwd=REPO, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     out, err = sync.communicate(timeout=600)
-    left_behind = session_members(sync.pid)  # the sync led its own session: its pid is the session id
+    left_behind = survivors(sync.pid, home)  # the sync led its own session: its pid is the session id
 
     server, api = start_serving(env)
     admin = run("tokens", "create", "--role", "admin").stdout.strip()
     connections = requests.get(f"{api}/api/v1/connections", headers={"Authorization": f"Bearer {admin}"}, timeout=30)
-    yield {"home": home, "run": run, "healthy": healthy, "code": sync.returncode, "out": out, "err": err,
+    yield {"home": home, "env": env, "run": run, "healthy": healthy, "code": sync.returncode, "out": out, "err": err,
            "lines": out.splitlines(), "left_behind": left_behind, "connections": connections}
     server.terminate()
     server.wait(timeout=20)
@@ -166,16 +176,35 @@ def test_no_process_of_the_sync_is_left(world):
     assert world["left_behind"] == []
 
 
-def test_verbose_shows_dbt_and_exits_0_when_every_selected_connection_synced(world):
-    sync = world["run"]("sync", "--connection", "healthy", "--verbose")
-    assert sync.returncode == 0, sync.stdout + sync.stderr
-    assert "Running with dbt" in sync.stdout
-    summary = sync.stdout.splitlines()[-1]
-    assert summary.startswith("sync ok: healthy success; 0 new builds, 0 finished builds; ")
-    assert "snapshot published" in summary
-
-
 def test_an_unknown_connection_is_a_usage_error(world):
     sync = world["run"]("sync", "--connection", "nope")
     assert sync.returncode == 2
     assert sync.stdout.strip() == "sync: no connection named 'nope' (see `buildbutler connections list`)"
+
+
+def test_on_a_terminal_the_line_redraws_and_verbose_shows_dbt(world):
+    """A second sync, of the healthy one only: on a terminal, asking for Dagster's and dbt's output."""
+    leader, follower = pty.openpty()
+    sync = subprocess.Popen([BUILDBUTLER, "sync", "--connection", "healthy", "--verbose"], cwd=REPO,
+                            env=world["env"], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's other side is closed
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    assert sync.wait(timeout=600) == 0, screen  # every selected connection synced
+    text = screen.decode()
+    assert "Running with dbt" in text
+    assert "\rhealthy: " in text and "\x1b[K" in text  # redrawn, then replaced by its final line
+    # what the terminal shows: each line as its last redraw left it (the tty sends "\n" as "\r\n")
+    lines = [line.rsplit("\r", 1)[-1].replace("\x1b[K", "") for line in text.replace("\r\n", "\n").split("\n")]
+    healthy = [line for line in lines if line.startswith("healthy: ")]
+    assert len(healthy) == 1 and healthy[0].endswith("(0 new builds, 0 finished)"), lines
+    assert lines[-1] == "" and lines[-2].startswith("sync ok: healthy success; 0 new builds, 0 finished builds; ")
+    assert "snapshot published" in lines[-2]
