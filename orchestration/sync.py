@@ -23,6 +23,7 @@ from orchestration.sync_lines import SyncLines, models_line, summary_line
 
 
 def sync_log(home: Home) -> Path:
+    """The last `buildbutler sync`'s own log: Dagster's lines with the traces, dbt's output."""
     return home.root / "logs" / "sync.log"
 
 
@@ -44,7 +45,9 @@ def run_sync(home: Home, connection: str | None = None, full_refresh: bool = Fal
                 result = execute_sync_job(home, connection, full_refresh)
             except Exception as error:  # noqa: BLE001 - one line here, the trace in the log
                 traceback.print_exc()
-                lines.print(f"sync failed: {type(error).__name__}: {error} (details: {log})")
+                if not verbose:
+                    lines.print(f"details: {log}")
+                lines.print(f"sync failed: {type(error).__name__}: {' '.join(str(error).split())}")
                 return 1
     finally:
         set_reporter(None)

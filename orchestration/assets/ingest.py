@@ -89,7 +89,7 @@ def build_counts(warehouse: Path, instance: str) -> tuple[int, int]:
 
 
 def log_failure(context: dg.AssetExecutionContext, name: str, reason: str, error: Exception, token: str | None):
-    """The whole trace into the run's event log; a token is never in it, and never will be."""
+    """The whole trace into the run's event log (the Dagster UI), the token masked should a message quote it."""
     text = f"connection {name} failed: {reason}\n" + "".join(traceback.format_exception(error))
     context.log.error(text.replace(token, "***") if token else text)
 

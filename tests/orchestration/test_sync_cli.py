@@ -9,6 +9,7 @@ tests read its output, its home and the processes left behind.
 from __future__ import annotations
 
 import base64
+import io
 import os
 import pty
 import socket
@@ -21,6 +22,8 @@ import pytest
 import requests
 
 from ingestion.simulator import Simulator
+from orchestration.home import Home
+from orchestration.sync import run_sync, sync_log
 from tests.conftest import BIN, REPO
 from tests.orchestration.serve import start_serving
 
@@ -208,3 +211,14 @@ def test_on_a_terminal_the_line_redraws_and_verbose_shows_dbt(world):
     assert len(healthy) == 1 and healthy[0].endswith("(0 new builds, 0 finished)"), lines
     assert lines[-1] == "" and lines[-2].startswith("sync ok: healthy success; 0 new builds, 0 finished builds; ")
     assert "snapshot published" in lines[-2]
+
+
+def test_a_sync_that_cannot_run_says_why_in_one_line(home_env):
+    home = Home.from_env().ensure()
+    (home.dagster_home / "dagster.yaml").write_text("concurrency: [not, a, mapping\n")  # broken by hand
+    out = io.StringIO()
+    assert run_sync(home, out=out) == 1
+    lines = out.getvalue().splitlines()
+    assert lines[-2] == f"details: {sync_log(home)}"
+    assert lines[-1].startswith("sync failed: ") and "Traceback" not in out.getvalue()
+    assert "Traceback" in sync_log(home).read_text()
