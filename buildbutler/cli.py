@@ -28,12 +28,9 @@ def cmd_serve(args: argparse.Namespace, _settings: Settings) -> int:
 
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
-    from orchestration.sync import run_sync, summary
+    from orchestration.sync import run_sync
 
-    home = settings.home.ensure()
-    result = run_sync(home, args.connection, args.full_refresh, show_progress=sys.stderr.isatty())
-    print(summary(settings, result, args.connection))
-    return 0 if result.success else 1
+    return run_sync(settings, args.connection, args.full_refresh, args.verbose)
 
 
 def cmd_connections(args: argparse.Namespace, settings: Settings) -> int:
@@ -102,6 +99,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sync", help="ingest, build the models and publish a snapshot, once")
     s.add_argument("--connection", help="only this connection (name or id)")
     s.add_argument("--full-refresh", action="store_true", help="rebuild every model from the raw tables")
+    s.add_argument("--verbose", "-v", action="store_true",
+                   help="show Dagster's and dbt's own output here instead of in $BUILDBUTLER_HOME/logs/sync.log")
     s.set_defaults(func=cmd_sync)
 
     s = sub.add_parser("connections", help="the Jenkins controllers to sync")

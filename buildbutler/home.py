@@ -41,6 +41,11 @@ class Home:
         return self.root / "dlt"
 
     @property
+    def sync_log(self) -> Path:
+        """The last `buildbutler sync`'s own log: Dagster's lines with the traces, dbt's output."""
+        return self.root / "logs" / "sync.log"
+
+    @property
     def dagster_home(self) -> Path:
         return self.root / "dagster"
 

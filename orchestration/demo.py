@@ -33,7 +33,7 @@ def _serve_demo(settings: Settings, api_port: int, simulator_port: int) -> int:
 
     from buildbutler.store import Store
     from ingestion.simulator import Simulator
-    from orchestration.sync import run_sync, summary
+    from orchestration.sync import run_sync
 
     home = settings.home.ensure()
     # History ending now, so that the default 7-day window of the API has builds in it.
@@ -42,9 +42,7 @@ def _serve_demo(settings: Settings, api_port: int, simulator_port: int) -> int:
     store = Store(settings)
     store.remove_connection(DEMO_CONNECTION)  # the simulator's port may differ from last time
     store.add_connection(DEMO_CONNECTION, simulator.url)
-    result = run_sync(home, DEMO_CONNECTION, show_progress=True)
-    print(summary(settings, result, DEMO_CONNECTION))
-    if not result.success:
+    if run_sync(settings, DEMO_CONNECTION) != 0:
         simulator.stop()
         return 1
     token = settings.admin_token or store.create_api_token("admin", "demo")

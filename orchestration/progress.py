@@ -1,23 +1,54 @@
-"""Progress of a running sync, for `buildbutler sync` on a terminal.
+"""Progress of a running sync: what the ingestion asset tells as it goes, for `buildbutler sync`.
 
-The sync job runs in-process, so the CLI installs a reporter here and the assets call `report`.
-Without a reporter (the schedule, `dagster dev`) reporting costs nothing.
+The sync job runs in-process, so the CLI installs a reporter here and the asset calls `reporter()`.
+Without one (the schedule, `dagster dev`) the silent reporter costs nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
-Reporter = Callable[[str, str, int], None]  # (instance, event, count)
 
-_reporter: Reporter | None = None
+@dataclass(frozen=True)
+class BuildChanges:
+    """What one sync changed in a controller's builds."""
+
+    new: int = 0  # builds the warehouse did not have
+    finished: int = 0  # builds that are FINISHED now and were not (new ones included)
+
+    def __add__(self, other: BuildChanges) -> BuildChanges:
+        return BuildChanges(self.new + other.new, self.finished + other.finished)
+
+
+class Reporter(Protocol):
+    def fetched(self, connection: str, kind: str, count: int) -> None:
+        """`count` more items of `kind` ("jobs", "builds", "logs") fetched; called from several threads."""
+
+    def synced(self, connection: str, changes: BuildChanges) -> None: ...
+
+    def failed(self, connection: str, reason: str) -> None: ...
+
+
+class _Silent:
+    def fetched(self, connection: str, kind: str, count: int) -> None:
+        pass
+
+    def synced(self, connection: str, changes: BuildChanges) -> None:
+        pass
+
+    def failed(self, connection: str, reason: str) -> None:
+        pass
+
+
+_SILENT = _Silent()
+_reporter: Reporter = _SILENT
 
 
 def set_reporter(reporter: Reporter | None) -> None:
     global _reporter
-    _reporter = reporter
+    _reporter = reporter or _SILENT
 
 
-def report(instance: str, event: str, count: int) -> None:
-    if _reporter is not None:
-        _reporter(instance, event, count)
+def reporter() -> Reporter:
+    return _reporter

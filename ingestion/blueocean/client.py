@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import codecs
 import os
+import ssl
 import threading
 import time
 from collections import deque
@@ -26,9 +27,19 @@ import orjson
 import requests
 import urllib3
 from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import NameResolutionError, NewConnectionError, ProxyError, SSLError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from ingestion.blueocean.config import SourceConfig
-from ingestion.blueocean.parse import BlueOceanDataError
+from ingestion.blueocean.errors import (
+    BlueOceanDataError,
+    BlueOceanMissing,
+    BlueOceanRequestError,
+    InvalidResponse,
+    NotJenkins,
+    Unauthorized,
+    Unreachable,
+)
 from ingestion.blueocean.settings import API_ROOT, LOG_CHUNK_BYTES, MAX_REDIRECTS, MAX_RETRY_DELAY_S
 
 T = TypeVar("T")
@@ -42,16 +53,27 @@ _MISSING = object()  # a 404 the caller accepts
 _REDIRECTS_ONLY = urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=MAX_REDIRECTS)
 
 
-class BlueOceanRequestError(RuntimeError):
-    """A request that still failed after every retry (the message names the URL, never credentials)."""
-
-
 class _TryAgain(Exception):
-    """This attempt failed in a way worth retrying; `wait_s` overrides the backoff (Retry-After)."""
+    """This attempt failed in a way worth retrying; `wait_s` overrides the backoff (Retry-After).
 
-    def __init__(self, reason: str, wait_s: float | None = None):
-        super().__init__(reason)
+    What to raise when no attempt is left follows from the cause: no connection (`unreachable`
+    says why), an HTTP `status`, or else a body that was not JSON.
+    """
+
+    def __init__(self, detail: str, wait_s: float | None = None, *, unreachable: str | None = None,
+                 status: int | None = None):
+        super().__init__(detail)
         self.wait_s = wait_s
+        self.unreachable = unreachable
+        self.status = status
+
+    def final_error(self, url: str, attempts: int) -> BlueOceanRequestError:
+        if self.unreachable:
+            return Unreachable(url, self.unreachable, str(self), attempts)
+        if self.status:
+            return BlueOceanRequestError(f"GET {url} failed after {attempts} attempts: {self}",
+                                         f"Jenkins answered HTTP {self.status}, {attempts} times: check its health")
+        return InvalidResponse(url, str(self), attempts)
 
 
 def _same(value: T) -> T:
@@ -84,7 +106,9 @@ class BlueOceanClient:
 
     def get_json(self, href: str, params: dict[str, Any] | None = None, *, missing_ok: bool = False) -> Any:
         """GET and decode JSON. A 404 gives None when `missing_ok`, any other failure raises."""
-        result = self._get(self.url(href, params), _read_body, _decode_json, missing_ok=missing_ok)
+        url = self.url(href, params)
+        result = self._get(url, lambda response: _read_json_body(response, url), lambda body: _decode_json(body, url),
+                           missing_ok=missing_ok)
         return None if result is _MISSING else result
 
     def pages(self, href: str, limit: int, *, missing_ok: bool = False) -> Iterator[list]:
@@ -130,7 +154,7 @@ class BlueOceanClient:
                 return body if body is _MISSING else finish(body)
             except _TryAgain as failure:
                 if attempt == attempts:
-                    raise BlueOceanRequestError(f"GET {url} failed after {attempts} attempts: {failure}") from None
+                    raise failure.final_error(url, attempts) from None
                 time.sleep(min(self._backoff_s(attempt) if failure.wait_s is None else failure.wait_s,
                                MAX_RETRY_DELAY_S))
         raise AssertionError("unreachable")
@@ -140,21 +164,31 @@ class BlueOceanClient:
             response = self._http.request("GET", url, timeout=self._timeout, retries=_REDIRECTS_ONLY,
                                           preload_content=not stream)
         except (Urllib3Error, OSError) as exc:
-            raise _TryAgain(_describe(exc)) from None
+            raise _TryAgain(_describe(exc), unreachable=_why_unreachable(exc)) from None
         try:
             status = response.status
             if status == 404 and missing_ok:
                 return _MISSING
             if status == 429 or status >= 500:
-                raise _TryAgain(f"HTTP {status} {response.reason}", _retry_after_s(response))
+                raise _TryAgain(f"HTTP {status} {response.reason}", _retry_after_s(response), status=status)
+            if status in (401, 403):
+                raise Unauthorized(url, status)
+            if status == 404 and self._is_organization(url):
+                raise BlueOceanMissing(url)
             if status >= 400:
-                raise BlueOceanRequestError(f"GET {url}: HTTP {status} {response.reason}")
+                raise BlueOceanRequestError(f"GET {url}: HTTP {status} {response.reason}",
+                                            f"Jenkins answered HTTP {status} {response.reason} to GET {url}")
             return read(response)
         except (Urllib3Error, OSError) as exc:  # the body broke off
             response.close()  # what is left of it must not be read as the next response
-            raise _TryAgain(_describe(exc)) from None
+            raise _TryAgain(_describe(exc), unreachable="the connection broke off") from None
         finally:
             response.release_conn()
+
+    def _is_organization(self, url: str) -> bool:
+        """The organization or its pipelines list: where Blue Ocean always answers, if installed."""
+        organization = self.url(self.organization_href())
+        return url.split("?")[0] in (organization, organization + "pipelines/")
 
     def _backoff_s(self, attempt: int) -> float:
         return self.config.backoff_factor_s * 2 ** (attempt - 1)
@@ -218,14 +252,19 @@ def _pool_manager(config: SourceConfig) -> urllib3.PoolManager:
     return urllib3.ProxyManager(proxy, num_pools=2, proxy_headers=proxy_headers, **options)
 
 
-def _read_body(response: urllib3.BaseHTTPResponse) -> bytes:
+def _read_json_body(response: urllib3.BaseHTTPResponse, url: str) -> bytes:
+    # A 200 HTML page is another server, or a single sign-on login page: asking again won't help.
+    if response.headers.get("Content-Type", "").lower().startswith("text/html"):
+        raise NotJenkins(url)
     return response.data
 
 
-def _decode_json(body: bytes) -> Any:
+def _decode_json(body: bytes, url: str) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
+        if body.lstrip()[:1] == b"<":  # HTML (or XML) without its content type
+            raise NotJenkins(url) from None
         # A body that ended early without breaking its framing: ask again.
         raise _TryAgain(f"invalid JSON ({len(body)} bytes)") from None
 
@@ -239,6 +278,23 @@ def _retry_after_s(response: urllib3.BaseHTTPResponse) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time()) if value else None
     except (TypeError, ValueError):
         return None
+
+
+def _why_unreachable(exc: BaseException) -> str:
+    """Why no answer came, in a user's words, from urllib3's exception types (its reason when wrapped)."""
+    reason = getattr(exc, "reason", None) or exc
+    if isinstance(reason, NameResolutionError):  # before NewConnectionError, its base class
+        return "host not found"
+    if isinstance(reason, NewConnectionError):  # urllib3's subclass of its connect timeout
+        return "connection refused" if isinstance(reason.__cause__, ConnectionRefusedError) else "cannot connect"
+    if isinstance(reason, (Urllib3Timeout, TimeoutError)):
+        return "timed out"
+    if isinstance(reason, SSLError):
+        cause = reason.__cause__ or (reason.args[0] if reason.args else None)
+        return "TLS certificate not trusted" if isinstance(cause, ssl.SSLCertVerificationError) else "TLS failed"
+    if isinstance(reason, ProxyError):
+        return "the proxy failed"
+    return "the connection failed"
 
 
 def _describe(exc: BaseException) -> str:

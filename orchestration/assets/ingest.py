@@ -3,11 +3,14 @@
 One pipeline per connection keeps their dlt states apart: a controller that fails does not
 advance its own state and does not stop the others. The asset still materializes the raw tables
 when some connections failed; `sync_report` then fails the run visibly after publishing.
+A failed connection's short reason is stored as its last sync error; its full trace goes to the
+run's event log (and so to the Dagster UI and `buildbutler sync`'s log file).
 """
 
 
 import os
 import tempfile
+import traceback
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -27,9 +30,10 @@ from ingestion.blueocean import (
     ensure_raw_tables,
     run_sync,
 )
+from ingestion.blueocean.errors import failure_reason
 from orchestration.assets.config import WRITER_POOL, SyncConfig
 from orchestration.lineage import BlueOceanTranslator, raw_asset_key
-from orchestration.progress import report
+from orchestration.progress import BuildChanges, reporter
 
 # No usage telemetry leaves the machine (and no time is spent trying).
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
@@ -54,21 +58,10 @@ def selected_connections(store: Store, wanted: str | None) -> list[Connection]:
     return [connection]
 
 
-def describe_failure(error: BaseException) -> str:
-    """The innermost cause in one line: dlt wraps the real error (HTTP, parsing) two levels deep."""
-    for _ in range(10):  # bounded: a chain could loop
-        inner = error.__cause__ or getattr(error, "exception", None)
-        if not isinstance(inner, BaseException) or inner is error:
-            break
-        error = inner
-    text = " ".join(str(error).split())
-    return f"{type(error).__name__}: {text}"[:500]
-
-
-def sync_connection(settings: Settings, store: Store, connection: Connection, config: SyncConfig) -> Counter:
+def sync_connection(settings: Settings, connection: Connection, credentials: tuple, config: SyncConfig) -> Counter:
     """Load one controller; returns rows loaded per table. Raises when the controller fails."""
     home = settings.home
-    username, token = store.credentials(connection.id)
+    username, token = credentials
     source = blueocean_source(
         SourceConfig(
             instance=connection.name,
@@ -79,7 +72,7 @@ def sync_connection(settings: Settings, store: Store, connection: Connection, co
             log_cap_bytes=config.log_cap_mib * 2**20,
             allow_link_local=settings.allow_link_local,
         ),
-        progress=partial(report, connection.name),
+        progress=partial(reporter().fetched, connection.name),
     )
     # Named after the connection's id: the name is a label, any text (buildbutler.connections).
     pipeline = blueocean_pipeline(pipeline_name(connection.id, connection.name, home.dlt_dir), home.warehouse,
@@ -87,6 +80,23 @@ def sync_connection(settings: Settings, store: Store, connection: Connection, co
     run_sync(pipeline, source)  # a package left by a crash goes in first
     counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace else {}
     return Counter({table: n for table, n in counts.items() if table in RAW_TABLES})
+
+
+def build_counts(warehouse: Path, instance: str) -> tuple[int, int]:
+    """(builds, finished builds) of the instance in the raw tables: what a load changed is their difference."""
+    try:
+        with duckdb.connect(str(warehouse)) as con:
+            return con.execute(
+                "select count(*), count(*) filter (where state = 'FINISHED') from blueocean_raw.runs"
+                " where instance = ?", [instance]).fetchone()
+    except duckdb.CatalogException:  # before the first load
+        return 0, 0
+
+
+def log_failure(context: dg.AssetExecutionContext, name: str, reason: str, error: Exception, token: str | None):
+    """The whole trace into the run's event log (the Dagster UI), the token masked should a message quote it."""
+    text = f"connection {name} failed: {reason}\n" + "".join(traceback.format_exception(error))
+    context.log.error(text.replace(token, "***") if token else text)
 
 
 @dlt_assets(
@@ -102,21 +112,29 @@ def blueocean_ingest(context: dg.AssetExecutionContext, config: SyncConfig):
     home = settings.home.ensure()
     store = Store(settings)
     loaded: Counter = Counter()
+    changed = BuildChanges()
     failed: dict[str, str] = {}
     connections = selected_connections(store, config.connection)
     for connection in connections:
         store.record_sync_start(connection.name)
+        credentials: tuple = (None, None)
         try:
-            rows = sync_connection(settings, store, connection, config)
+            credentials = store.credentials(connection.id)
+            before = build_counts(home.warehouse, connection.name)
+            rows = sync_connection(settings, connection, credentials, config)
         except Exception as error:  # noqa: BLE001 - one controller must not stop the others
-            message = describe_failure(error)
-            failed[connection.name] = message
-            store.record_sync_end(connection.name, "failed", message, {})
-            context.log.error(f"connection {connection.name} failed: {message}")
+            reason = failure_reason(error)
+            failed[connection.name] = reason
+            store.record_sync_end(connection.name, "failed", reason, {})
+            log_failure(context, connection.name, reason, error, credentials[1])
+            reporter().failed(connection.name, reason)
             continue
+        after = build_counts(home.warehouse, connection.name)
+        changes = BuildChanges(new=after[0] - before[0], finished=after[1] - before[1])
+        changed += changes
         loaded.update(rows)
         store.record_sync_end(connection.name, "success", None, dict(rows))
-        report(connection.name, "done", sum(rows.values()))
+        reporter().synced(connection.name, changes)
     if failed and len(failed) == len(connections):
         # Nothing new to build or publish: the previous snapshot stays in service (docs/contract.md section 8).
         raise dg.Failure(description="every connection failed: " + "; ".join(f"{n}: {e}" for n, e in failed.items()))
@@ -126,7 +144,8 @@ def blueocean_ingest(context: dg.AssetExecutionContext, config: SyncConfig):
     for table in RAW_TABLES:
         yield dg.MaterializeResult(
             asset_key=raw_asset_key(table),
-            metadata={"rows_loaded": loaded.get(table, 0), "failed_connections": sorted(failed)},
+            metadata={"rows_loaded": loaded.get(table, 0), "failed_connections": sorted(failed),
+                      "new_builds": changed.new, "finished_builds": changed.finished},
         )
 
 

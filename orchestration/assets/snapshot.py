@@ -21,12 +21,17 @@ def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 
 @dg.asset(key="sync_report", deps=[serving_snapshot], group_name="serving")
 def sync_report(config: SyncConfig) -> dg.MaterializeResult:
-    """Fails the run, after the others' data is published, when any selected connection failed."""
+    """Fails the run, after the others' data is published, when any selected connection failed.
+
+    It names each with its short reason; the traces are in the ingestion step's log.
+    """
     connections = selected_connections(Store(Settings.from_env()), config.connection)
     failed = {c.name: c.last_sync_error for c in connections if c.last_sync_status == "failed"}
     if failed:
         raise dg.Failure(
-            description="; ".join(f"{name}: {error}" for name, error in sorted(failed.items())),
-            metadata={"failed_connections": sorted(failed)},
+            description=f"{len(failed)} of {len(connections)} connections failed: "
+            + "; ".join(f"{name}: {error}" for name, error in sorted(failed.items())),
+            metadata={"failed_connections": dg.MetadataValue.json(failed)},
+            allow_retries=False,  # asking again changes nothing: the next sync tries those controllers again
         )
     return dg.MaterializeResult(metadata={"connections": len(connections)})

@@ -20,8 +20,8 @@ from ingestion.simulator import Simulator
 from orchestration.assets.config import WRITER_POOL
 from orchestration.instance import open_instance
 from tests.orchestration.expected import expected_job
+from tests.support.cli_server import start_serving
 from tests.support.paths import BIN, REPO
-from tests.support.ports import free_port
 
 BUILDBUTLER = str(BIN / "buildbutler")
 
@@ -42,16 +42,7 @@ def world(tmp_path_factory):
     assert added.returncode == 0, added.stderr
     started = time.time()
     sync = run("sync")
-    port = free_port()
-    server = subprocess.Popen([BUILDBUTLER, "serve", "--port", str(port)], cwd=REPO)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/health", timeout=1).ok:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
+    server, base = start_serving()
     token = run("tokens", "create", "--role", "viewer").stdout.strip()
     yield {"sim": sim, "other": other, "sync": sync, "started": started, "api": base,
            "headers": {"Authorization": f"Bearer {token}"}}
