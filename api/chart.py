@@ -52,7 +52,7 @@ def _draw(daily: list[tuple[date, str, int]], p95: list[tuple[date, float]], tit
         if counts:
             heights = [counts.get(day, 0) for day in days]
             ax.bar(days, heights, bottom=[bottom[d] for d in days], color=color, label=result, width=0.8)
-            for day, h in zip(days, heights):
+            for day, h in zip(days, heights, strict=True):
                 bottom[day] += h
     ax.set_ylabel("builds per day")
     ax.set_title(f"Builds by result and p95 duration, {title}", fontsize=10)

@@ -67,7 +67,7 @@ def validate_url(url: object, *, allow_link_local: bool = False) -> str:
     try:
         parts = urlsplit(url)
         host = parts.hostname
-        parts.port  # raises ValueError on a bad port
+        _ = parts.port  # raises ValueError on a bad port
     except ValueError as exc:
         raise InvalidField("url", f"url is not a valid URL: {exc}") from None
     if parts.scheme.lower() not in ("http", "https") or not host:

@@ -58,7 +58,7 @@ def _stage(spec: StageSpec, ids: _Counter) -> NodeT:
     if stage_id is None:
         stage_id = f"{branch_ids[0]}-parallel-synthetic"
     branches = []
-    for branch_id, branch in zip(branch_ids, spec.branches):
+    for branch_id, branch in zip(branch_ids, spec.branches, strict=True):
         ids.take()  # branch body
         branches.append(NodeT(branch_id, branch, "PARALLEL", stage_id, _steps(branch.steps, ids), ()))
     ids.take()  # parallel end

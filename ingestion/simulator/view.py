@@ -91,7 +91,7 @@ class BuildView:
                     shown += [NodeState(n, None, None, None, 0) for n in (t, *t.branches)]
                 continue
             shown.append(stage)
-            for branch_t, branch in zip(t.branches, run.branches):
+            for branch_t, branch in zip(t.branches, run.branches, strict=False):  # a run may not reach every branch
                 state = self._node(branch)
                 if state is not None:
                     shown.append(state)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from litestar.testing import TestClient
@@ -224,7 +225,7 @@ def test_windows_holding_the_same_builds_share_data_but_keep_their_own_bounds(
         served_home: Home, fixture_data: Fixture):
     times = sorted(b.started_at for b in fixture_data.builds)
     # A build with a quiet minute before it: windows starting anywhere in that minute hold the same builds.
-    start = next(t for before, t in zip(times, times[1:]) if t - before > timedelta(minutes=2))
+    start = next(t for before, t in pairwise(times) if t - before > timedelta(minutes=2))
     start = start.replace(microsecond=0)
     end = fixture_data.now + timedelta(hours=1)
     stamp = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
@@ -261,7 +262,7 @@ def test_a_new_snapshot_generation_never_serves_an_old_answer(fresh_home: Home):
 def test_the_app_keeps_within_its_budget_dropping_the_oldest_answers(served_home: Home, fixture_data: Fixture):
     jobs = [j.job_id for j in fixture_data.jobs]
     with api_client(served_home, BUILDBUTLER_API_CACHE_MB="1") as client:
-        first = ("/api/v1/jobs/%s/builds" % jobs[0], {"per_page": 100})
+        first = (f"/api/v1/jobs/{jobs[0]}/builds", {"per_page": 100})
         body(client, first[0], **first[1])
         sizes = []
         for per_page in range(60, 100):  # distinct keys, each a page of a whole job's builds (~15 KB)

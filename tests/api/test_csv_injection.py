@@ -27,7 +27,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
     job = fixture.jobs[0]
     job.name, job.instance = HOSTILE_NAME, "@ops"
     cells = ["+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)", "\tcmd", "\r=1+2", "a=b"]
-    for build, cell in zip(job.builds, cells):
+    for build, cell in zip(job.builds, cells, strict=False):  # the first builds only
         build.job_name, build.instance, build.branch, build.commit_sha = job.name, job.instance, cell, cell
     finished = next(b for b in job.builds if b.duration_ms is not None)
     finished.duration_ms, finished.queue_time_ms = -5, -1200  # clock skew: still numbers, never text
@@ -54,7 +54,7 @@ def test_formula_cells_are_quoted_text_and_everything_else_is_unchanged(client: 
     rows = list(csv.DictReader(io.StringIO(export(client, "csv", job).decode(), newline="")))
     objects = json.loads(export(client, "json", job))
     assert len(rows) == len(objects) > 3
-    for row, obj in zip(rows, objects):
+    for row, obj in zip(rows, objects, strict=True):
         assert row.keys() == obj.keys()
         for column, value in obj.items():
             if isinstance(value, str) and value.startswith(FORMULA_STARTS):

@@ -16,9 +16,13 @@ def make_warehouse(home: Home, builds: int) -> None:
     home.ensure()
     with duckdb.connect(str(home.warehouse)) as con:
         con.execute("create schema if not exists marts")
-        con.execute("create or replace table marts.fct_builds (build_id varchar, job_id varchar, number int, started_at timestamptz)")
         con.execute(
-            "insert into marts.fct_builds select 'b_' || i, 'j_' || (i % 3), i, timestamptz '2026-01-01' + i * interval 1 hour "
+            "create or replace table marts.fct_builds "
+            "(build_id varchar, job_id varchar, number int, started_at timestamptz)"
+        )
+        con.execute(
+            "insert into marts.fct_builds "
+            "select 'b_' || i, 'j_' || (i % 3), i, timestamptz '2026-01-01' + i * interval 1 hour "
             "from range(?) t(i)",
             [builds],
         )

@@ -58,6 +58,6 @@ def test_p95_is_duckdbs_quantile_cont(page) -> None:
     samples = [[rng.randint(0, 900_000) for _ in range(n)] for n in (1, 2, 3, 19, 20, 21, 100, 257)]
     shown = run_module(page, "stats.js", "quantileCont", [[sorted(s), 0.95] for s in samples])
     with duckdb.connect() as con:
-        for values, value in zip(samples, shown):
+        for values, value in zip(samples, shown, strict=True):
             truth = con.execute("select quantile_cont(v, 0.95) from unnest(?::bigint[]) t(v)", [values]).fetchone()[0]
             assert value == pytest.approx(truth, rel=1e-12)

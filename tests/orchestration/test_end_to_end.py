@@ -133,7 +133,8 @@ def total_builds(world) -> int:
 def test_api_never_fails_or_shows_half_a_sync_while_one_runs(world):
     before = total_builds(world)
     world["sim"].advance()
-    sync = subprocess.Popen([BUILDBUTLER, "sync"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    sync = subprocess.Popen([BUILDBUTLER, "sync"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
     seen: list[tuple[int, int | None]] = []
 
     def client():
