@@ -6,7 +6,6 @@ import os
 import socket
 from datetime import UTC, datetime
 
-from orchestration.dbt_daemon.client import stop_daemon
 from orchestration.home import Home
 
 DEMO_CONNECTION = "demo"
@@ -23,13 +22,6 @@ def _free_port(preferred: int) -> int:
 
 
 def run_demo(home: Home, api_port: int, simulator_port: int) -> int:
-    try:
-        return _serve_demo(home, api_port, simulator_port)
-    finally:
-        stop_daemon()  # the sync's dbt daemon would otherwise outlive the demo by half an hour
-
-
-def _serve_demo(home: Home, api_port: int, simulator_port: int) -> int:
     import uvicorn
 
     from ingestion.simulator import Simulator

@@ -38,8 +38,8 @@ from pathlib import Path
 import duckdb
 
 from ingestion.blueocean.tables import RAW_TABLES, ensure_raw_tables
-from orchestration.dbt_daemon.paths import CLIENT, IDLE_ENV
-from orchestration.dbt_daemon.paths import DBT as PLAIN_DBT
+
+from orchestration.dbt_project import DBT
 from orchestration.dbt_project import build_args
 from tests.transform.dbt_runner import PROJECT
 from tests.transform.raw_fixture import LOADS_TABLE

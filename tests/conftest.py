@@ -9,21 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.dbt_daemon.client import stop_daemon
-
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 BIN = Path(sys.executable).parent
-
-# Should the session end abruptly, the tests' dbt daemon goes after two minutes, not half an hour.
-os.environ.setdefault("BUILDBUTLER_DBT_DAEMON_IDLE", "120")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def dbt_daemon_stopped_at_the_end():
-    """No dbt daemon outlives the test session (CI waits for nothing it started)."""
-    yield
-    stop_daemon()
 
 
 def free_port() -> int:

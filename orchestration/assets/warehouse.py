@@ -2,24 +2,28 @@
 
 
 import os
-from pathlib import Path
+import shutil
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.assets.config import WRITER_POOL, SyncConfig
-from orchestration.dbt_project import build_args, dbt_project, ensure_manifest
+from orchestration.dbt_project import SYNC_TARGET, build_args, dbt_project, ensure_manifest, state_dir
 from orchestration.home import Home
-
-SYNC_TARGET = Path("target", "sync")  # relative to the dbt project
 
 
 @dbt_assets(manifest=ensure_manifest(dbt_project), project=dbt_project, pool=WRITER_POOL)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: SyncConfig):
-    # dbt runs in a process of its own, a child of the dbt daemon (never in this process: that
-    # would keep the DuckDB file locked here); it gets this variable, so the warehouse path is
-    # absolute whatever dbt's cwd.
-    os.environ["BUILDBUTLER_WAREHOUSE"] = str(Home.from_env().ensure().warehouse)
+    home = Home.from_env().ensure()
+    # dbt runs as a process of its own (never in this one: that would keep the DuckDB file locked
+    # here); it gets this variable, so the warehouse path is absolute whatever dbt's cwd.
+    os.environ["BUILDBUTLER_WAREHOUSE"] = str(home.warehouse)
+    state = state_dir(home)
+    previous = state if (state / "manifest.json").exists() else None
     # one target folder, replaced by each sync: dagster-dbt's default, a new folder per run, kept
     # ~3 MB of artifacts for every sync forever
-    yield from dbt.cli(build_args(config.full_refresh), context=context, target_path=SYNC_TARGET).stream()
+    invocation = dbt.cli(build_args(config.full_refresh, previous), context=context, target_path=SYNC_TARGET)
+    yield from invocation.stream()
+    # reached only when the build succeeded: the next sync compares the project with this manifest
+    state.mkdir(exist_ok=True)
+    shutil.copyfile(invocation.target_path / "manifest.json", state / "manifest.json")

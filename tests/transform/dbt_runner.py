@@ -1,5 +1,5 @@
-"""Runs the real dbt project (transform/) on a warehouse file as the orchestration does: through
-`buildbutler-dbt`, the dbt daemon's client."""
+"""Runs the real dbt project (transform/) on a warehouse file as the orchestration does: the plain
+`dbt` executable of this environment, a process per command."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import os
 import subprocess
 from pathlib import Path
 
-from orchestration.dbt_daemon.paths import CLIENT
+from orchestration.dbt_project import DBT, TRANSFORM_DIR
 
-PROJECT = Path(__file__).resolve().parents[2] / "transform"
+PROJECT = TRANSFORM_DIR
 
 
 def dbt(warehouse: Path, work: Path, *args: str, project: Path = PROJECT) -> subprocess.CompletedProcess:
     """`dbt <args>` on `warehouse`, with target and logs under `work` so runs never collide."""
     command = [
-        str(CLIENT), *args,
+        str(DBT), *args,
         "--project-dir", str(project), "--profiles-dir", str(project),
         "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
     ]
