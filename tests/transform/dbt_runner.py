@@ -32,9 +32,9 @@ def run_dbt(warehouse: Path, work: Path, *args: str, project: Path = PROJECT) ->
     return done.stdout
 
 
-def failing_nodes(warehouse: Path, work: Path, *args: str) -> set[str]:
+def failing_nodes(warehouse: Path, work: Path, *args: str, project: Path = PROJECT) -> set[str]:
     """`dbt <args>`, which must fail; the names of the nodes that failed or errored."""
-    done = dbt(warehouse, work, *args)
+    done = dbt(warehouse, work, *args, project=project)
     assert done.returncode != 0, f"dbt {' '.join(args)} succeeded:\n{done.stdout[-5_000:]}"
     results = json.loads((work / "target" / "run_results.json").read_text())["results"]
     return {result["unique_id"].split(".")[2] for result in results if result["status"] in ("fail", "error")}
