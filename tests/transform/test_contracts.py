@@ -40,8 +40,8 @@ def test_a_broken_failure_rule_fails_before_any_build_is_classified(
 def test_a_dangling_id_fails_the_relationships_test(fork_built_warehouse: Callable[[str], Path]) -> None:
     warehouse = fork_built_warehouse("relationships")
     with duckdb.connect(str(warehouse)) as con:
-        # a step of a build fct_builds does not hold, not yet committed (so among the recent rows)
-        con.execute("insert into marts.fct_steps (build_id, step_id, position, _loaded_at) "
-                    "values ('b_missing', '1', 0, null)")
-    failed = failing_nodes(warehouse, warehouse.parent, "test", "--select", "fct_steps")
-    assert failed == {"relationships_fct_steps_build_id__build_id__ref_fct_builds_"}
+        # a flaky commit of a job dim_jobs does not hold
+        con.execute("insert into marts.fct_flaky_commits (job_id, commit_sha, passed_builds, failed_builds) "
+                    "values ('j_missing', 'abc', 1, 1)")
+    failed = failing_nodes(warehouse, warehouse.parent, "test", "--select", "fct_flaky_commits")
+    assert failed == {"relationships_fct_flaky_commits_job_id__job_id__ref_dim_jobs_"}
