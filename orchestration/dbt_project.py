@@ -18,7 +18,7 @@ from orchestration.home import Home
 
 TRANSFORM_DIR = Path(__file__).resolve().parents[1] / "transform"
 DBT = Path(sys.executable).with_name("dbt")  # the dbt of this environment, whatever PATH says
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")
 SYNC_TARGET = Path("target", "sync")  # relative to the project: one folder, replaced by each sync
 
 # Views and seeds hold no data a sync changes: one left as the previous sync built it is as good as

@@ -34,7 +34,7 @@ def test_a_broken_failure_rule_fails_before_any_build_is_classified(
     project = Path(shutil.copytree(PROJECT, tmp_path / "transform", ignore=shutil.ignore_patterns("target", "logs")))
     rules = project / "seeds" / "failure_patterns.csv"
     rules.write_text(rules.read_text() + "950,unknown,unclosed (group,,,,a typo\n")
-    assert failing_nodes(warehouse, warehouse.parent, "build", project=project) == {"int_failure_rules"}
+    assert failing_nodes(warehouse, warehouse.parent, "build", project=project) == {"failure_patterns_are_re2"}
 
 
 def test_a_dangling_id_fails_the_relationships_test(fork_built_warehouse: Callable[[str], Path]) -> None:

@@ -1,7 +1,6 @@
-{{ config(materialized='table') }}
 -- The analyst's failure rules, with their conditions in usable form and one fingerprint of the
--- whole rule set: incremental models classify everything again when it changes. A table, so that
--- its contract (_intermediate__models.yml) stops a sync at a broken rule, before any model uses it.
+-- whole rule set: incremental models classify everything again when it changes. The seed's tests
+-- (seeds/_seeds.yml) stop a sync at a broken rule before any model uses it.
 with
 
 rules as (
