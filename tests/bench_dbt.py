@@ -36,9 +36,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.blueocean.tables import RAW_TABLES, ensure_raw_tables
-
-from orchestration.dbt_project import DBT
-from orchestration.dbt_project import build_args
+from orchestration.dbt_project import DBT, build_args
 from tests.transform.dbt_runner import PROJECT
 
 JOBS = 2_000
