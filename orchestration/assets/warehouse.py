@@ -23,7 +23,16 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, con
     # one target folder, replaced by each sync: dagster-dbt's default, a new folder per run, kept
     # ~3 MB of artifacts for every sync forever
     invocation = dbt.cli(build_args(config.full_refresh, previous), context=context, target_path=SYNC_TARGET)
-    yield from invocation.stream()
+    produced = set()
+    for event in invocation.stream():
+        if isinstance(event, dg.Output):
+            produced.add(event.output_name)
+        yield event
+    # the views and seeds dbt left out as unchanged are as the last build made them: they count as
+    # materialized, or every step after this one (which depends on all the models) would be skipped
+    selected = {context.assets_def.get_output_name_for_asset_key(key) for key in context.selected_asset_keys}
+    for output_name in sorted(selected - produced):
+        yield dg.Output(None, output_name=output_name, metadata={"dbt": "unchanged since the last build, not rebuilt"})
     # reached only when the build succeeded: the next sync compares the project with this manifest
     state.mkdir(exist_ok=True)
     shutil.copyfile(invocation.target_path / "manifest.json", state / "manifest.json")
