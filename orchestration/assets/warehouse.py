@@ -1,15 +1,29 @@
 """The dbt models of transform/ as Dagster assets; dbt tests become asset checks."""
 
 
+import json
 import os
 import shutil
+from graphlib import TopologicalSorter
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
+from dagster_dbt.utils import dagster_name_fn
 
 from orchestration.assets.config import WRITER_POOL, SyncConfig
 from orchestration.dbt_project import SYNC_TARGET, build_args, dbt_project, ensure_manifest, state_dir
 from orchestration.home import Home
+
+
+def left_out_in_order(target, selected: set[str]) -> list[str]:
+    """The selected outputs whose dbt node the build left out (the views and seeds it found
+    unchanged), parents first: Dagster takes a multi-asset's outputs in topological order."""
+    manifest = json.loads((target / "manifest.json").read_text())
+    ran = {result["unique_id"] for result in json.loads((target / "run_results.json").read_text())["results"]}
+    order = TopologicalSorter(manifest["parent_map"]).static_order()
+    return [dagster_name_fn({"unique_id": node}) for node in order
+            if node not in ran and dagster_name_fn({"unique_id": node}) in selected]
 
 
 @dbt_assets(manifest=ensure_manifest(dbt_project), project=dbt_project, pool=WRITER_POOL)
@@ -23,16 +37,21 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, con
     # one target folder, replaced by each sync: dagster-dbt's default, a new folder per run, kept
     # ~3 MB of artifacts for every sync forever
     invocation = dbt.cli(build_args(config.full_refresh, previous), context=context, target_path=SYNC_TARGET)
-    produced = set()
-    for event in invocation.stream():
-        if isinstance(event, dg.Output):
-            produced.add(event.output_name)
-        yield event
-    # the views and seeds dbt left out as unchanged are as the last build made them: they count as
-    # materialized, or every step after this one (which depends on all the models) would be skipped
+    # dbt's events are held until it ends: the views and seeds it left out must come first
+    events, failure = [], None
+    try:
+        events.extend(invocation.stream())
+    except DagsterDbtCliRuntimeError as error:
+        failure = error
     selected = {context.assets_def.get_output_name_for_asset_key(key) for key in context.selected_asset_keys}
-    for output_name in sorted(selected - produced):
-        yield dg.Output(None, output_name=output_name, metadata={"dbt": "unchanged since the last build, not rebuilt"})
-    # reached only when the build succeeded: the next sync compares the project with this manifest
+    if (invocation.target_path / "run_results.json").exists():
+        # as the last build made them: they count as materialized, or every step after this one
+        # (which depends on all the models) would be skipped
+        for output_name in left_out_in_order(invocation.target_path, selected):
+            yield dg.Output(None, output_name=output_name, metadata={"dbt": "unchanged since the last build"})
+    yield from events
+    if failure is not None:
+        raise failure
+    # the next sync compares the project with the manifest of this successful build
     state.mkdir(exist_ok=True)
     shutil.copyfile(invocation.target_path / "manifest.json", state / "manifest.json")
