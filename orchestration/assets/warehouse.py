@@ -9,21 +9,22 @@ from graphlib import TopologicalSorter
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
-from dagster_dbt.utils import dagster_name_fn
 
 from orchestration.assets.config import WRITER_POOL, SyncConfig
 from orchestration.dbt_project import SYNC_TARGET, build_args, dbt_project, ensure_manifest, state_dir
 from orchestration.home import Home
 
+UNIQUE_ID = "dagster_dbt/unique_id"  # the dbt node of an asset, in the metadata dagster-dbt gives it
 
-def left_out_in_order(target, selected: set[str]) -> list[str]:
-    """The selected outputs whose dbt node the build left out (the views and seeds it found
-    unchanged), parents first: Dagster takes a multi-asset's outputs in topological order."""
+
+def left_out_in_order(target, selected: dict[str, str]) -> list[str]:
+    """The outputs (`selected`: dbt unique id -> output name) whose dbt node the build left out (the
+    views and seeds it found unchanged), parents first: Dagster takes a multi-asset's outputs in
+    topological order."""
     manifest = json.loads((target / "manifest.json").read_text())
     ran = {result["unique_id"] for result in json.loads((target / "run_results.json").read_text())["results"]}
     order = TopologicalSorter(manifest["parent_map"]).static_order()
-    return [dagster_name_fn({"unique_id": node}) for node in order
-            if node not in ran and dagster_name_fn({"unique_id": node}) in selected]
+    return [selected[node] for node in order if node not in ran and node in selected]
 
 
 @dbt_assets(manifest=ensure_manifest(dbt_project), project=dbt_project, pool=WRITER_POOL)
@@ -43,10 +44,12 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, con
         events.extend(invocation.stream())
     except DagsterDbtCliRuntimeError as error:
         failure = error
-    selected = {context.assets_def.get_output_name_for_asset_key(key) for key in context.selected_asset_keys}
-    if (invocation.target_path / "run_results.json").exists():
+    if failure is None:
         # as the last build made them: they count as materialized, or every step after this one
         # (which depends on all the models) would be skipped
+        assets = context.assets_def
+        selected = {assets.specs_by_key[key].metadata[UNIQUE_ID]: assets.get_output_name_for_asset_key(key)
+                    for key in context.selected_asset_keys}
         for output_name in left_out_in_order(invocation.target_path, selected):
             yield dg.Output(None, output_name=output_name, metadata={"dbt": "unchanged since the last build"})
     yield from events
