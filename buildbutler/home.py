@@ -41,6 +41,12 @@ class Home:
         return self.root / "dlt"
 
     @property
+    def dbt_state(self) -> Path:
+        """dbt's manifest of the last successful build of this warehouse (the next sync's `--state`):
+        beside the warehouse it describes, since the project's own target folder is shared by every home."""
+        return self.root / "dbt_state"
+
+    @property
     def sync_log(self) -> Path:
         """The last `buildbutler sync`'s own log: Dagster's lines with the traces, dbt's output."""
         return self.root / "logs" / "sync.log"

@@ -9,13 +9,34 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 from buildbutler.home import Home
 from buildbutler.settings import Settings
-from orchestration.dbt_daemon.paths import DBT, TRANSFORM_DIR, project_stamp
+
+TRANSFORM_DIR = Path(__file__).resolve().parents[1] / "transform"
+DBT = Path(sys.executable).with_name("dbt")  # the dbt of this environment, whatever PATH says
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")
+SYNC_TARGET = Path("target", "sync")  # relative to the project: one folder, replaced by each sync
+
+# Views and seeds hold no data a sync changes: one left as the previous sync built it is as good as
+# a new one. They are built again only when dbt finds them modified against that sync's manifest.
+# One value (selectors apart by a space, as dbt reads them): dagster-dbt takes a single value per --exclude.
+UNCHANGED_VIEWS_AND_SEEDS = "config.materialized:view,state:unmodified resource_type:seed,state:unmodified"
+
+
+def project_stamp() -> float:
+    """The newest modification time among the project's files and folders (a folder's changes when
+    a file in it is added, removed or renamed)."""
+    newest = 0.0
+    for name in PROJECT_FILES:
+        path = TRANSFORM_DIR / name
+        if path.exists():
+            newest = max([newest, path.stat().st_mtime, *(p.stat().st_mtime for p in path.rglob("*"))])
+    return newest
 
 
 def dbt_env(home: Home) -> dict[str, str]:
@@ -23,13 +44,17 @@ def dbt_env(home: Home) -> dict[str, str]:
     return {**os.environ, "BUILDBUTLER_WAREHOUSE": str(home.warehouse)}
 
 
-def build_args(full_refresh: bool = False) -> list[str]:
+def build_args(full_refresh: bool = False, previous_state: Path | None = None) -> list[str]:
+    """`dbt build` as a sync runs it. `previous_state`: the folder of the manifest of the last
+    successful build of this warehouse, if there is one."""
     # Data tests run on every sync (they are the models' asset checks); unit tests check the SQL
     # logic itself, which only changes with the code, so `make test` runs them instead.
     # Dagster keeps dbt's stdout; the debug log file would only cost each sync about 0.5 s.
     args = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "none"]
     if full_refresh:
         args.append("--full-refresh")
+    elif previous_state is not None:
+        args += ["--state", str(previous_state), "--exclude", UNCHANGED_VIEWS_AND_SEEDS]
     return args
 
 

@@ -9,8 +9,7 @@ from orchestration.assets.ingest import blueocean_ingest
 from orchestration.assets.snapshot import serving_snapshot, sync_report
 from orchestration.assets.warehouse import warehouse_models
 from orchestration.checks import instances_are_fresh, snapshot_never_shrinks
-from orchestration.dbt_daemon.paths import CLIENT
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import DBT, dbt_project
 from orchestration.jobs import new_connection_sensor, sync_job, sync_schedule
 from orchestration.lineage import LOADS_LEDGER_KEYS
 
@@ -21,8 +20,8 @@ defs = dg.Definitions(
         serving_snapshot,
         sync_report,
     ],
-    # dbt as the sync runs it: served by the dbt daemon (orchestration/dbt_daemon)
-    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(CLIENT))},
+    # the plain `dbt` of this environment, a process per command
+    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT))},
     asset_checks=[snapshot_never_shrinks, instances_are_fresh],
     jobs=[sync_job],
     schedules=[sync_schedule],

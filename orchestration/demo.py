@@ -6,7 +6,6 @@ import socket
 from datetime import UTC, datetime
 
 from buildbutler.settings import Settings
-from orchestration.dbt_daemon.client import stop_daemon
 
 DEMO_CONNECTION = "demo"
 
@@ -22,13 +21,6 @@ def _free_port(preferred: int) -> int:
 
 
 def run_demo(settings: Settings, api_port: int, simulator_port: int) -> int:
-    try:
-        return _serve_demo(settings, api_port, simulator_port)
-    finally:
-        stop_daemon()  # the sync's dbt daemon would otherwise outlive the demo by half an hour
-
-
-def _serve_demo(settings: Settings, api_port: int, simulator_port: int) -> int:
     import uvicorn
 
     from buildbutler.store import Store

@@ -8,18 +8,7 @@ from pathlib import Path
 import pytest
 
 from buildbutler.home import Home
-from orchestration.dbt_daemon.client import stop_daemon
 from tests.support.paths import BIN
-
-# Should the session end abruptly, the tests' dbt daemon goes after two minutes, not half an hour.
-os.environ.setdefault("BUILDBUTLER_DBT_DAEMON_IDLE", "120")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def dbt_daemon_stopped_at_the_end():
-    """No dbt daemon outlives the test session (CI waits for nothing it started)."""
-    yield
-    stop_daemon()
 
 
 @pytest.fixture

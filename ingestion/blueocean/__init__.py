@@ -112,7 +112,8 @@ def blueocean_source(
 
     def rows_of(runs: list[RunRow], fetch: Callable, to_rows: Callable) -> list[dict]:
         """`to_rows(fetch(run), run)` for every run, fetched `max_in_flight` at a time."""
-        return [row for run, fetched in zip(runs, client.map(fetch, runs)) for row in to_rows(fetched, run)]
+        fetched = client.map(fetch, runs)
+        return [row for run, answer in zip(runs, fetched, strict=True) for row in to_rows(answer, run)]
 
     def list_all(href: str) -> list:
         return [item for items in client.pages(href, GRAPH_PAGE_LIMIT, missing_ok=True) for item in items]
@@ -143,7 +144,7 @@ def blueocean_source(
         logs = client.map(lambda run: client.get_log(run.href + "log/", config.log_cap_bytes), done)
         batch, batch_bytes = [], 0
         # Logs are the big rows: a batch goes out as soon as it holds LOG_BATCH_BYTES of text.
-        for run, log in zip(done, logs):
+        for run, log in zip(done, logs, strict=True):
             if log is not None:
                 batch.append(parse.log_row(run, *log))
                 batch_bytes += len(log[0])

@@ -71,9 +71,7 @@ def survivors(session_id: int, home: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     home = tmp_path_factory.mktemp("sync-cli") / "home"
-    # The dbt daemon (being removed) would outlive the sync by design: not used here.
-    env = {**os.environ, "BUILDBUTLER_HOME": str(home), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-           "BUILDBUTLER_DBT_DAEMON_IDLE": "0"}
+    env = {**os.environ, "BUILDBUTLER_HOME": str(home), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
 
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         return subprocess.run([BUILDBUTLER, *args], input=stdin, capture_output=True, text=True, cwd=REPO, check=False,

@@ -25,7 +25,7 @@ def fetch(warehouse: Path, sql: str, params: list | None = None) -> list[dict]:
         con.execute("set TimeZone = 'UTC'")
         cursor = con.execute(sql, params or [])
         names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def snapshot(warehouse: Path) -> dict[str, list[tuple]]:

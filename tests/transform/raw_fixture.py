@@ -15,76 +15,19 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.blueocean.settings import DATASET_NAME as SCHEMA
+from ingestion.blueocean.tables import LOAD_ID, RAW_TABLES, ensure_raw_tables
 from tests.support.dlt_ledger import LOADS_TABLE
 
-SCHEMA = "blueocean_raw"
-
-RUN_KEY = ("instance", "job_full_name", "number")
-
-# table -> (merge key, column -> DuckDB type as dlt creates it)
+# table -> (merge key, column -> DuckDB type as dlt creates it), from the one declaration of the raw tables
 TABLES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
-    "jobs": (
-        ("instance", "full_name"),
-        {
-            "instance": "VARCHAR", "full_name": "VARCHAR", "name": "VARCHAR", "display_name": "VARCHAR",
-            "folder": "VARCHAR", "kind": "VARCHAR", "class_name": "VARCHAR", "branch": "VARCHAR",
-            "is_primary_branch": "BOOLEAN", "pull_request_id": "VARCHAR", "rest_path": "VARCHAR",
-            "fetched_at": "TIMESTAMPTZ",
-        },
-    ),
-    "runs": (
-        RUN_KEY,
-        {
-            "instance": "VARCHAR", "job_full_name": "VARCHAR", "number": "BIGINT", "state": "VARCHAR",
-            "result": "VARCHAR", "enqueue_time": "TIMESTAMPTZ", "start_time": "TIMESTAMPTZ",
-            "end_time": "TIMESTAMPTZ", "duration_ms": "BIGINT", "estimated_duration_ms": "BIGINT",
-            "run_type": "VARCHAR", "run_name": "VARCHAR", "description": "VARCHAR", "commit_id": "VARCHAR",
-            "run_summary": "VARCHAR", "causes": "JSON", "fetched_at": "TIMESTAMPTZ",
-        },
-    ),
-    "nodes": (
-        RUN_KEY,
-        {
-            "instance": "VARCHAR", "job_full_name": "VARCHAR", "number": "BIGINT", "node_id": "VARCHAR",
-            "position": "BIGINT", "display_name": "VARCHAR", "node_type": "VARCHAR", "state": "VARCHAR",
-            "result": "VARCHAR", "start_time": "TIMESTAMPTZ", "duration_ms": "BIGINT",
-            "first_parent": "VARCHAR", "parent_id": "VARCHAR", "edges": "JSON",
-        },
-    ),
-    "steps": (
-        RUN_KEY,
-        {
-            "instance": "VARCHAR", "job_full_name": "VARCHAR", "number": "BIGINT", "step_id": "VARCHAR",
-            "position": "BIGINT", "display_name": "VARCHAR", "display_description": "VARCHAR",
-            "state": "VARCHAR", "result": "VARCHAR", "start_time": "TIMESTAMPTZ", "duration_ms": "BIGINT",
-        },
-    ),
-    "run_logs": (
-        RUN_KEY,
-        {
-            "instance": "VARCHAR", "job_full_name": "VARCHAR", "number": "BIGINT", "text": "VARCHAR",
-            "text_size": "BIGINT", "truncated": "BOOLEAN",
-        },
-    ),
-    "change_sets": (
-        RUN_KEY,
-        {
-            "instance": "VARCHAR", "job_full_name": "VARCHAR", "number": "BIGINT", "position": "BIGINT",
-            "commit_id": "VARCHAR", "author_id": "VARCHAR", "author_name": "VARCHAR", "message": "VARCHAR",
-            "timestamp": "TIMESTAMPTZ", "affected_paths": "JSON",
-        },
-    ),
-    "test_summaries": (
-        RUN_KEY,
-        {
-            "instance": "VARCHAR", "job_full_name": "VARCHAR", "number": "BIGINT", "passed": "BIGINT",
-            "failed": "BIGINT", "skipped": "BIGINT", "fixed": "BIGINT", "existing_failed": "BIGINT",
-            "regressions": "BIGINT", "total": "BIGINT",
-        },
-    ),
+    table.name: (table.merge_key or table.primary_key, {
+        name: ddl.removesuffix(" NOT NULL") for name, ddl in table.duckdb_columns().items()
+        if name not in table.dlt_system_columns()
+    })
+    for table in RAW_TABLES
 }
-
-DLT_COLUMNS = {"_dlt_load_id": "VARCHAR NOT NULL", "_dlt_id": "VARCHAR NOT NULL"}
+SYSTEM_COLUMNS = {table.name: table.dlt_system_columns() for table in RAW_TABLES}
 
 
 class RawWarehouse:
@@ -96,8 +39,7 @@ class RawWarehouse:
         self.con.execute(f"create schema if not exists {SCHEMA}")
         self.con.execute(LOADS_TABLE)
         if not sparse:
-            for table, (_, columns) in TABLES.items():
-                self._create(table, columns)
+            ensure_raw_tables(self.con)
 
     def load(self, rows: dict[str, list[dict]], *, load_id: str, committed_at: datetime | None) -> None:
         """Merge `rows` (table -> rows) as one dlt load, then record it as committed; `committed_at=None`
@@ -118,7 +60,7 @@ class RawWarehouse:
         self.con.close()
 
     def _create(self, table: str, columns: dict[str, str]) -> None:
-        spec = ", ".join(f'"{name}" {data_type}' for name, data_type in {**columns, **DLT_COLUMNS}.items())
+        spec = ", ".join(f'"{name}" {data_type}' for name, data_type in {**columns, **SYSTEM_COLUMNS[table]}.items())
         self.con.execute(f"create table if not exists {SCHEMA}.{table} ({spec})")
 
     def _merge(self, table: str, rows: list[dict], load_id: str) -> None:
@@ -132,12 +74,14 @@ class RawWarehouse:
         for key_values in {tuple(row[name] for name in key) for row in rows}:
             condition = " and ".join(f'"{name}" = ?' for name in key)
             self.con.execute(f"delete from {SCHEMA}.{table} where {condition}", list(key_values))
-        names = ", ".join(f'"{name}"' for name in [*present, *DLT_COLUMNS])
-        marks = ", ".join("?" for _ in [*present, *DLT_COLUMNS])
+        system = list(SYSTEM_COLUMNS[table])  # _dlt_load_id, and _dlt_id where dlt adds it
+        names = ", ".join(f'"{name}"' for name in [*present, *system])
+        marks = ", ".join("?" for _ in [*present, *system])
         self.con.executemany(
             f"insert into {SCHEMA}.{table} ({names}) values ({marks})",
             [
-                [_value(row.get(name), columns[name]) for name in present] + [load_id, f"{load_id}.{table}.{index}"]
+                [_value(row.get(name), columns[name]) for name in present]
+                + [load_id if name == LOAD_ID else f"{load_id}.{table}.{index}" for name in system]
                 for index, row in enumerate(rows)
             ],
         )

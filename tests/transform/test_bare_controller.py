@@ -1,12 +1,15 @@
-"""A controller of freestyle jobs, as dlt leaves it: only `jobs` and `runs` exist, and without the
-columns that were always null (no commits, no branches, no pull requests). Every model builds and
-the marts hold its builds."""
+"""A controller of freestyle jobs, as a sparse load leaves it: only `jobs` and `runs` exist, and
+without the columns that were always null (no commits, no branches, no pull requests). The ingestion
+then creates every declared raw table and column (`ensure_raw_tables`, as the sync's ingest step
+does), so every model builds from plain `source()`s and the marts hold its builds."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from ingestion.blueocean.tables import RAW_TABLES, ensure_raw_tables
 
 from . import expectations as expect
 from .dbt_runner import run_dbt
@@ -27,8 +30,15 @@ def bare_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     raw.load({"jobs": rows["jobs"], "runs": rows["runs"]}, load_id="1741075260.200002", committed_at=at(30))
     tables = {name for (name,) in raw.con.execute(
         "select table_name from information_schema.tables where table_schema = 'blueocean_raw'").fetchall()}
-    raw.close()
     assert tables == {"jobs", "runs", "_dlt_loads"}
+    assert "pull_request_id" not in {name for (name,) in raw.con.execute(
+        "select column_name from information_schema.columns where table_name = 'jobs'").fetchall()}
+    ensure_raw_tables(raw.con)
+    columns = {(table, column) for table, column in raw.con.execute(
+        "select table_name, column_name from information_schema.columns where table_schema = 'blueocean_raw'"
+    ).fetchall()}
+    assert {(table.name, name) for table in RAW_TABLES for name in table.duckdb_columns()} <= columns
+    raw.close()
     run_dbt(warehouse, work, "build")
     return warehouse
 

@@ -1,6 +1,7 @@
-"""The data tests of incremental marts read only recently committed rows (`where:
-__recently_loaded__`, macros/get_where_subquery.sql); a duplicate that a new load brings in must
-still fail them, even when everything else the mart holds is older than their window."""
+"""The uniqueness tests of the incremental marts read only recently committed rows (their `where`
+config: within a day of the newest committed dlt load, or not committed yet); a duplicate that a new
+load brings in must still fail them, and so the sync's checks, even when everything else the mart
+holds is older than their window."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def test_a_duplicate_build_in_a_new_load_fails_the_data_tests(fork_built_warehou
 
     # its log is there twice too; stages and steps are built on fct_builds, so dbt does not build
     # them on builds that failed their checks
-    assert failed == {"fct_builds_row_rules", "build_logs_row_rules"}
+    assert failed == {"unique_fct_builds_build_id", "unique_build_logs_build_id"}
 
 
 def test_a_duplicate_step_in_a_new_load_fails_the_data_tests(fork_built_warehouse: Callable[[str], Path]) -> None:
@@ -42,4 +43,4 @@ def test_a_duplicate_step_in_a_new_load_fails_the_data_tests(fork_built_warehous
 
     failed = failing_after_load(fork_built_warehouse("recent_duplicate_step"), rows)
 
-    assert failed == {"fct_steps_row_rules"}
+    assert failed == {"fct_steps_build_id_step_id_unique"}

@@ -16,7 +16,7 @@ from .marts_reader import fetch, snapshot
 from .scenario import runs_as_of
 
 # ahead of every other rule: the analyst decided that failures on agent linux-1 are its fault
-BLAME_LINUX_1 = "5,infrastructure,Running on linux-1 in,,,agent linux-1 has a broken disk\n"
+BLAME_LINUX_1 = "5,infrastructure,Running on linux-1 in,Running on linux-1 in,,,agent linux-1 has a broken disk\n"
 
 
 def edited_project(folder: Path) -> Path:

@@ -18,10 +18,6 @@
     {%- set loads = source('blueocean', '_dlt_loads') -%}
     {%- if not execute -%}
         true
-    {%- elif load_relation(raw) is none -%}
-        false
-    {%- elif load_relation(loads) is none -%}
-        true
     {%- else -%}
         {%- set new_loads_sql -%}
             select load_id from {{ loads }}

@@ -1,5 +1,6 @@
 -- The analyst's failure rules, with their conditions in usable form and one fingerprint of the
--- whole rule set: incremental models classify everything again when it changes.
+-- whole rule set: incremental models classify everything again when it changes. The seed's tests
+-- (seeds/_seeds.yml) stop a sync at a broken rule before any model uses it.
 with
 
 rules as (
@@ -11,6 +12,7 @@ normalized as (
         priority,
         category,
         pattern,
+        nullif(literal, '') as literal,
         list_transform(string_split(upper(nullif(trim(when_result), '')), '|'), lambda result: trim(result)) as when_results,
         nullif(trim(when_stage), '') as when_stage,
         note
@@ -21,7 +23,7 @@ fingerprinted as (
     select
         *,
         md5(string_agg(
-            concat_ws(chr(31), priority, category, pattern, when_results::varchar, when_stage),
+            concat_ws(chr(31), priority, category, pattern, literal, when_results::varchar, when_stage),
             chr(30) order by priority
         ) over ()) as rules_hash
     from normalized

@@ -3,13 +3,21 @@
         materialized='incremental',
         unique_key='build_id',
         incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
     )
 }}
 -- Which failure rules' patterns occur in the log of each build that finished without success.
 -- Incremental because the regex scan is the costly part of classifying: a log is fetched once
 -- its run has finished, so only logs committed since the last run are scanned (and all of them
 -- again when the rules change).
+--
+-- The rules are read when the model is compiled and written into the SQL as constants: DuckDB
+-- compiles a constant regex once, while a pattern taken from a joined column is recompiled for
+-- every row (~6 times slower at 1M builds). A rule's `literal`, text every match contains, is
+-- looked for first: `contains` runs at memchr speed where the regex steps through every byte.
 {%- set scan_all = not is_incremental() or failure_rules_changed() %}
+{%- set rules = run_query("select priority, pattern, literal from " ~ ref('int_failure_rules')
+                          ~ " order by priority").rows if execute else [] %}
 with
 
 logs as (
@@ -46,7 +54,12 @@ unsuccessful_logs as (
 evidence as (
     select
         build_id,
-        {{ failure_rule_matches('log_tail', many_texts=scan_all) }} as matched_priorities,
+        list_filter([
+        {%- for priority, pattern, literal in rules %}
+            case when {% if literal %}contains(log_tail, {{ sql_string(literal) }}) and {% endif -%}
+                regexp_matches(log_tail, {{ sql_string(pattern) }}) then {{ priority }} end,
+        {%- endfor %}
+        ]::integer[], lambda priority: priority is not null) as matched_priorities,
         _loaded_at,
         (select rules_hash from rules) as _rules_hash
     from unsuccessful_logs

@@ -1,63 +1,21 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='job_id',
-        incremental_strategy='delete+insert',
-        post_hook="delete from {{ this }} where full_name is null",
-    )
-}}
 -- One row per job, with its latest build and success rate (docs/contract.md section 3) and duration,
--- recovery and flakiness figures over all its builds.
---
--- Incremental per job: a job's row is computed again when one of its builds was written to
--- fct_builds since the newest one this table reflects (its figures, recoveries, flaky commits and
--- slowest stage all follow from its builds), or its attributes changed; a job that is gone is
--- written as a tombstone (only the key), which the post-hook deletes. Every job is computed again
--- when the failure rules change (timeouts are counted).
-{%- set per_job = is_incremental() and not failure_rules_changed() %}
-{%- set only_changed_jobs = 'where job_id in (select job_id from changed_jobs)' if per_job else '' %}
+-- recovery and flakiness figures over all its builds. A table computed whole at every sync.
 with
 
-{% if per_job -%}
-changed_jobs as (
-    select job_id
-    from {{ ref('fct_builds') }}
-    where _loaded_at is null or _loaded_at > {{ newest_loaded_at(this) }}
-
-    union
-
-    -- new and gone jobs, and jobs renamed, moved or otherwise changed in Jenkins
-    select coalesce(jobs.job_id, held.job_id)
-    from {{ ref('int_jobs') }} as jobs
-    full outer join {{ this }} as held on held.job_id = jobs.job_id
-    where held.job_id is null
-       or jobs.job_id is null
-       or (jobs.instance, jobs.full_name, jobs.name, jobs.display_name, jobs.folder, jobs.kind, jobs.branch,
-           jobs.is_primary_branch, jobs.pull_request_id)
-          is distinct from
-          (held.instance, held.full_name, held.name, held.display_name, held.folder, held.kind, held.branch,
-           held.is_primary_branch, held.pull_request_id)
-),
-
-{% endif -%}
 jobs as (
     select * from {{ ref('int_jobs') }}
-    {{ only_changed_jobs }}
 ),
 
 builds as (
     select * from {{ ref('fct_builds') }}
-    {{ only_changed_jobs }}
 ),
 
 recoveries as (
     select * from {{ ref('fct_build_recoveries') }}
-    {{ only_changed_jobs }}
 ),
 
 flaky as (
     select * from {{ ref('fct_flaky_commits') }}
-    {{ only_changed_jobs }}
 ),
 
 stages as (
@@ -76,8 +34,7 @@ build_stats as (
         count(*) filter (where is_success) / nullif(count(*) filter (where is_counted), 0) as success_rate,
         round(avg(duration_ms) filter (where is_counted))::bigint as avg_duration_ms,
         {{ percentile([0.5, 0.9, 0.99], 'duration_ms') }} filter (where is_counted) as duration_percentiles,
-        max(started_at) as last_started_at,
-        max(_loaded_at) as _loaded_at
+        max(started_at) as last_started_at
     from builds
     group by job_id
 ),
@@ -174,12 +131,7 @@ final as (
 
         ---------- reliability
         recovery_stats.avg_recovery_ms,
-        coalesce(flaky_stats.flaky_commits, 0) as flaky_commits,
-
-        ---------- bookkeeping of the incremental runs: the newest commit of the job's builds, and
-        ---------- the failure rules they were classified with
-        build_stats._loaded_at,
-        (select max(rules_hash) from {{ ref('int_failure_rules') }}) as _rules_hash
+        coalesce(flaky_stats.flaky_commits, 0) as flaky_commits
 
     from jobs
     left join build_stats on build_stats.job_id = jobs.job_id
@@ -189,12 +141,3 @@ final as (
 )
 
 select * from final
-{%- if per_job %}
-
--- tombstones: held jobs that are gone (DuckDB's `by name` fills the other columns with nulls)
-union all by name
-select held.job_id
-from {{ this }} as held
-where held.job_id in (select job_id from changed_jobs)
-  and held.job_id not in (select job_id from {{ ref('int_jobs') }})
-{%- endif %}

@@ -1,19 +1,7 @@
 with
 
 source as (
-    {{ raw_table('change_sets', {
-        'instance': 'varchar',
-        'job_full_name': 'varchar',
-        'number': 'bigint',
-        'position': 'bigint',
-        'commit_id': 'varchar',
-        'author_id': 'varchar',
-        'author_name': 'varchar',
-        'message': 'varchar',
-        'timestamp': 'timestamptz',
-        'affected_paths': 'json',
-        '_dlt_load_id': 'varchar',
-    }) }}
+    select * from {{ source('blueocean', 'change_sets') }}
 ),
 
 renamed as (

@@ -1,21 +1,7 @@
 with
 
 source as (
-    {{ raw_table('jobs', {
-        'instance': 'varchar',
-        'full_name': 'varchar',
-        'name': 'varchar',
-        'display_name': 'varchar',
-        'folder': 'varchar',
-        'kind': 'varchar',
-        'class_name': 'varchar',
-        'branch': 'varchar',
-        'is_primary_branch': 'boolean',
-        'pull_request_id': 'varchar',
-        'rest_path': 'varchar',
-        'fetched_at': 'timestamptz',
-        '_dlt_load_id': 'varchar',
-    }) }}
+    select * from {{ source('blueocean', 'jobs') }}
 ),
 
 renamed as (

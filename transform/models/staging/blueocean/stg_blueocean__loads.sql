@@ -2,11 +2,7 @@
 with
 
 source as (
-    {{ raw_table('_dlt_loads', {
-        'load_id': 'varchar',
-        'status': 'bigint',
-        'inserted_at': 'timestamptz',
-    }) }}
+    select * from {{ source('blueocean', '_dlt_loads') }}
 ),
 
 committed as (

@@ -1,23 +1,7 @@
 with
 
 source as (
-    {{ raw_table('nodes', {
-        'instance': 'varchar',
-        'job_full_name': 'varchar',
-        'number': 'bigint',
-        'node_id': 'varchar',
-        'position': 'bigint',
-        'display_name': 'varchar',
-        'node_type': 'varchar',
-        'state': 'varchar',
-        'result': 'varchar',
-        'start_time': 'timestamptz',
-        'duration_ms': 'bigint',
-        'first_parent': 'varchar',
-        'parent_id': 'varchar',
-        'edges': 'json',
-        '_dlt_load_id': 'varchar',
-    }) }}
+    select * from {{ source('blueocean', 'nodes') }}
 ),
 
 loads as (

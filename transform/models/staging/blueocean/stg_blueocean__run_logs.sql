@@ -1,15 +1,7 @@
 with
 
 source as (
-    {{ raw_table('run_logs', {
-        'instance': 'varchar',
-        'job_full_name': 'varchar',
-        'number': 'bigint',
-        'text': 'varchar',
-        'text_size': 'bigint',
-        'truncated': 'boolean',
-        '_dlt_load_id': 'varchar',
-    }) }}
+    select * from {{ source('blueocean', 'run_logs') }}
 ),
 
 loads as (

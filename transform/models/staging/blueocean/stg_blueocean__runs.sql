@@ -1,26 +1,7 @@
 with
 
 source as (
-    {{ raw_table('runs', {
-        'instance': 'varchar',
-        'job_full_name': 'varchar',
-        'number': 'bigint',
-        'state': 'varchar',
-        'result': 'varchar',
-        'enqueue_time': 'timestamptz',
-        'start_time': 'timestamptz',
-        'end_time': 'timestamptz',
-        'duration_ms': 'bigint',
-        'estimated_duration_ms': 'bigint',
-        'run_type': 'varchar',
-        'run_name': 'varchar',
-        'description': 'varchar',
-        'commit_id': 'varchar',
-        'run_summary': 'varchar',
-        'causes': 'json',
-        'fetched_at': 'timestamptz',
-        '_dlt_load_id': 'varchar',
-    }) }}
+    select * from {{ source('blueocean', 'runs') }}
 ),
 
 loads as (

@@ -1,20 +1,7 @@
 with
 
 source as (
-    {{ raw_table('steps', {
-        'instance': 'varchar',
-        'job_full_name': 'varchar',
-        'number': 'bigint',
-        'step_id': 'varchar',
-        'position': 'bigint',
-        'display_name': 'varchar',
-        'display_description': 'varchar',
-        'state': 'varchar',
-        'result': 'varchar',
-        'start_time': 'timestamptz',
-        'duration_ms': 'bigint',
-        '_dlt_load_id': 'varchar',
-    }) }}
+    select * from {{ source('blueocean', 'steps') }}
 ),
 
 loads as (

@@ -1,19 +1,7 @@
 with
 
 source as (
-    {{ raw_table('test_summaries', {
-        'instance': 'varchar',
-        'job_full_name': 'varchar',
-        'number': 'bigint',
-        'passed': 'bigint',
-        'failed': 'bigint',
-        'skipped': 'bigint',
-        'fixed': 'bigint',
-        'existing_failed': 'bigint',
-        'regressions': 'bigint',
-        'total': 'bigint',
-        '_dlt_load_id': 'varchar',
-    }) }}
+    select * from {{ source('blueocean', 'test_summaries') }}
 ),
 
 renamed as (

@@ -1,4 +1,0 @@
-{#- Tables in one statement (replace_in_one_statement.sql says why). -#}
-{%- materialization table, adapter='duckdb' -%}
-    {{ return(replace_in_one_statement('table')) }}
-{%- endmaterialization -%}
