@@ -31,13 +31,8 @@ FAILURE_CATEGORIES = {"test_failure": 30, "compilation_error": 18, "dependency_e
 SEVERITY = {"SUCCESS": 0, "UNSTABLE": 1, "ABORTED": 2, "FAILURE": 3}
 
 
-@dataclass(frozen=True)
-class StepRun:
-    t: StepT
-    start: int
-    duration: int
-    result: str
-    evidence: bool = False  # this step prints the build's failure evidence
+class Span:
+    """Something of a build that runs from its `start` for its `duration` (ms)."""
 
     @property
     def end(self) -> int:
@@ -45,7 +40,16 @@ class StepRun:
 
 
 @dataclass(frozen=True)
-class NodeRun:
+class StepRun(Span):
+    t: StepT
+    start: int
+    duration: int
+    result: str
+    evidence: bool = False  # this step prints the build's failure evidence
+
+
+@dataclass(frozen=True)
+class NodeRun(Span):
     t: NodeT
     start: int
     duration: int
@@ -54,10 +58,6 @@ class NodeRun:
     branches: tuple[NodeRun, ...] = ()
     agent: str | None = None       # a parallel branch's own agent
     wait_from: int | None = None   # a branch waited for an executor from here until `start`
-
-    @property
-    def end(self) -> int:
-        return self.start + self.duration
 
 
 @dataclass(frozen=True)

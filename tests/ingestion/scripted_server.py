@@ -14,6 +14,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 RESET, SHORT, CUT = "reset", "short", "cut"
+# a body cut off: shorter than its Content-Length, or closed mid-JSON without one
+CUT_OFF = {SHORT: (("Content-Length", "1000"), b'[{"id": "1"'), CUT: (("Connection", "close"), b'[{"id": "1"}, {"id"')}
 
 
 class ScriptedServer(ThreadingHTTPServer):
@@ -76,18 +78,12 @@ class _Handler(BaseHTTPRequestHandler):
         if answer == RESET:
             self.close_connection = True
             return
-        if answer == SHORT:
+        if answer in CUT_OFF:
+            header, body = CUT_OFF[answer]
             self.send_response(200)
-            self.send_header("Content-Length", "1000")
+            self.send_header(*header)
             self.end_headers()
-            self.wfile.write(b'[{"id": "1"')
-            self.close_connection = True
-            return
-        if answer == CUT:
-            self.send_response(200)
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.wfile.write(b'[{"id": "1"}, {"id"')
+            self.wfile.write(body)
             self.close_connection = True
             return
         status, body, headers = answer
