@@ -78,7 +78,7 @@ class _Handler(BaseHTTPRequestHandler):
         if answer == RESET:
             self.close_connection = True
             return
-        if answer in CUT_OFF:
+        if answer in (SHORT, CUT):
             header, body = CUT_OFF[answer]
             self.send_response(200)
             self.send_header(*header)
