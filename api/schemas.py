@@ -13,6 +13,8 @@ import msgspec
 Result = Literal["SUCCESS", "UNSTABLE", "FAILURE", "ABORTED", "NOT_BUILT"]
 State = Literal["RUNNING", "PAUSED", "FINISHED"]
 GroupBy = Literal["job", "folder", "label", "branch"]
+Interval = Literal["hour", "day", "week"]
+Compare = Literal["previous"]
 SyncStatus = Literal["never", "running", "success", "failed"]
 
 
@@ -107,6 +109,59 @@ class GroupMeta(msgspec.Struct, rename={"from_": "from"}):
 class GroupedMetrics(msgspec.Struct):
     data: list[GroupMetrics]
     meta: GroupMeta
+
+
+def _camel_with_from(name: str) -> str:
+    """camelCase, and `from_` (a Python keyword) as `from`."""
+    head, *rest = name.rstrip("_").split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+class ResultCounts(msgspec.Struct, rename={"not_built": "NOT_BUILT", "success": "SUCCESS", "unstable": "UNSTABLE",
+                                           "failure": "FAILURE", "aborted": "ABORTED"}):
+    """Builds by result; `unfinished` are those without a result yet (running or paused). They add up to
+    `totalBuilds`."""
+
+    success: int
+    unstable: int
+    failure: int
+    aborted: int
+    not_built: int
+    unfinished: int
+
+
+class PeriodMetrics(Metrics, kw_only=True, rename=_camel_with_from):
+    """The five metrics of a half-open period `[from, to)`, with its builds counted by result."""
+
+    from_: str
+    to: str
+    results: ResultCounts
+
+
+class ComparedMetrics(PeriodMetrics, kw_only=True, rename=_camel_with_from):
+    """`compare=previous` (an addition beyond the contract): this window, and the one of equal length before it."""
+
+    previous: PeriodMetrics
+
+
+class SeriesMeta(msgspec.Struct, rename={"from_": "from"}):
+    interval: Interval
+    from_: str
+    to: str
+
+
+class PreviousSeries(msgspec.Struct):
+    data: list[PeriodMetrics]
+    meta: SeriesMeta
+
+
+class MetricSeries(msgspec.Struct, omit_defaults=True):
+    """`interval=hour|day|week` (an addition beyond the contract): one bucket per UTC hour, day or ISO week
+    (from Monday) that meets the window, cut to the window; `previous` only with `compare=previous`."""
+
+    data: list[PeriodMetrics]
+    meta: SeriesMeta
+    previous: PreviousSeries | msgspec.UnsetType = msgspec.UNSET
 
 
 class ExportRow(CamelStruct):

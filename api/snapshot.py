@@ -15,15 +15,17 @@ repeated request costs no query, and a publish starts afresh with the new genera
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import threading
 from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-import anyio.to_thread
 import duckdb
 import numpy as np
 
@@ -33,6 +35,9 @@ from buildbutler.snapshot import resolve_current
 log = logging.getLogger("buildbutler.api")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 T = TypeVar("T")
+# Queries run in this many threads, first come first served (api/README.md, "Where the time goes"): DuckDB
+# already spreads one query over the cores, so more threads than cores only make every query wait longer.
+QUERY_THREADS = max(2, os.cpu_count() or 2)
 
 
 class SnapshotUnavailable(Exception):
@@ -42,8 +47,9 @@ class SnapshotUnavailable(Exception):
 class Generation:
     """One snapshot file, open read-only; closed once retired and no longer in use."""
 
-    def __init__(self, path: Path, key: tuple[int, int, int], cache_bytes: int) -> None:
+    def __init__(self, path: Path, key: tuple[int, int, int], cache_bytes: int, queries: ThreadPoolExecutor) -> None:
         self.path = path
+        self._queries = queries
         self.key = key
         self.answers = AnswerCache(cache_bytes)
         self._users = 0
@@ -85,16 +91,22 @@ class Generation:
             cursor.close()
 
     async def run(self, query: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        """`query(cursor)` in a worker thread, holding this generation open until it returns."""
+        """`query(cursor)` in a query thread, holding this generation open until it returns (even if the
+        caller is cancelled: the thread releases it)."""
         self.hold()
         try:
-            return await anyio.to_thread.run_sync(self._run, query)  # waits for the thread even if cancelled
-        finally:
+            future = self._queries.submit(self._run, query)
+        except BaseException:
             self.release()
+            raise
+        return await asyncio.wrap_future(future)
 
     def _run(self, query: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        with self.cursor() as cur:
-            return query(cur)
+        try:
+            with self.cursor() as cur:
+                return query(cur)
+        finally:
+            self.release()
 
     async def answer(self, key: Hashable, query: Callable[[duckdb.DuckDBPyConnection], bytes]) -> bytes:
         """The encoded answer for `key`: computed by `query(cursor)` once, then kept with this generation."""
@@ -128,6 +140,7 @@ class SnapshotReader:
         self._lock = threading.Lock()
         self._current: Generation | None = None
         self._broken_key: tuple[int, int, int] | None = None
+        self._queries = ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="query")
 
     @property
     def current_name(self) -> str | None:
@@ -167,7 +180,7 @@ class SnapshotReader:
 
     def _switch_to(self, path: Path, key: tuple[int, int, int]) -> None:
         try:
-            new = Generation(path, key, self._cache_bytes)
+            new = Generation(path, key, self._cache_bytes, self._queries)
         except duckdb.Error as exc:
             # A broken publish must not take the API down: keep the previous generation in service.
             log.error("cannot open snapshot %s: %s", path, exc)
@@ -184,3 +197,4 @@ class SnapshotReader:
             if self._current is not None:
                 self._current.retire()
             self._current = None
+        # The query threads stay: idle, they cost nothing, and an app started again (tests) still needs them.

@@ -35,6 +35,7 @@ import requests
 from api.controllers.builds import build_detail, build_page
 from api.controllers.jobs import job_page
 from api.metrics import flat_metrics, grouped_metrics
+from api.series import series
 from api.timerange import parse_range
 from buildbutler.home import Home
 from buildbutler.snapshot import publish_snapshot
@@ -297,6 +298,8 @@ def scenarios(job_ids: list[str], build_ids: list[str]) -> list[Scenario]:
                  lambda cur, i: flat_metrics(cur, *parse_range("30d"), None), 1),
         by("folder"),
         by("job"),
+        Scenario("metrics, 30d, per day", lambda i: "/api/v1/analytics/metrics?range=30d&interval=day",
+                 lambda cur, i: series(cur, *parse_range("30d"), None, "day"), 1),
     ]
 
 
@@ -462,7 +465,9 @@ class Settings:
 FULL = Settings(builds=FULL_BUILDS, max_requests=3000, max_seconds=2.0, repeat=3)
 QUICK = Settings(builds=QUICK_BUILDS, max_requests=500, max_seconds=1.0, repeat=1)
 # The same app twice: as shipped, and with no answers kept (every request runs its SQL).
-SERVERS = {"API": {}, "API, no answer cache": {"BUILDBUTLER_API_CACHE_MB": "0"}}
+UNCACHED = "API, no answer cache"
+SERVERS = {"API": {}, UNCACHED: {"BUILDBUTLER_API_CACHE_MB": "0"}}
+MIN_RATIO, MAX_P99_MS = 0.85, 50  # issue 19: what real traffic (mostly answers not kept yet) must get
 Samples = dict[tuple[str, int], dict[str, list[Sample]]]  # (request, clients) -> side (DuckDB or a server) -> runs
 
 
@@ -547,8 +552,8 @@ def report(settings: Settings, builds: int, jobs: int, build_seconds: float, sam
         "run directly by as many threads, each with its own cursor of one read-only connection. Requests cycle "
         "through every page of jobs, every job's first page of builds, and 200 builds. Each figure is the median of "
         f"{settings.repeat} run(s) of at most {settings.max_requests} requests or {settings.max_seconds:g} s; "
-        "ratios are the API's throughput over DuckDB's. Targets: at 8 clients at least 0.8x; at 32 clients p99 "
-        "under 50 ms.",
+        "ratios are the API's throughput over DuckDB's. Targets, for the API without its answer cache: at 1 and 8 "
+        f"clients at least {MIN_RATIO}x; at 32 clients p99 under {MAX_P99_MS} ms.",
         "",
         "| request | clients | " + " | ".join(f"{n}: req/s, p50 / p99 ms" for n in names) + " |",
         "|---|---|" + "---|" * len(names),
@@ -563,10 +568,10 @@ def report(settings: Settings, builds: int, jobs: int, build_seconds: float, sam
             ratio = "" if name == "DuckDB" else f" (**{throughput / base:.2f}x**)"
             row.append(f"{throughput:.0f}{ratio}, {p50:.1f} / {p99:.1f}")
         lines.append("| " + " | ".join(row) + " |")
-        throughput, _, p99 = figures["API"]
-        if clients == 8 and throughput / base < 0.8:
-            missed.append(f"{request}: {throughput / base:.2f}x at 8 clients")
-        if clients == 32 and p99 >= 50:
+        throughput, _, p99 = figures[UNCACHED]
+        if clients in (1, 8) and throughput / base < MIN_RATIO:
+            missed.append(f"{request}: {throughput / base:.2f}x at {clients} client(s)")
+        if clients == 32 and p99 >= MAX_P99_MS:
             missed.append(f"{request}: p99 {p99:.0f} ms at 32 clients")
     lines += [
         "",
@@ -575,7 +580,7 @@ def report(settings: Settings, builds: int, jobs: int, build_seconds: float, sam
         "file (one read-only connection per generation, a cursor per query): "
         + ", ".join(f"{n} {h}" for n, h in handles.items()) + ".",
         "",
-        "Targets missed (API): " + ("; ".join(missed) if missed else "none") + ".",
+        f"Targets missed ({UNCACHED}): " + ("; ".join(missed) if missed else "none") + ".",
         "",
     ]
     return lines

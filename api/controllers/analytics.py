@@ -15,11 +15,24 @@ from litestar.params import Parameter
 from litestar.response import Stream
 
 from api.chart import render_chart
-from api.errors import error_responses
+from api.errors import bad_parameter, error_responses
 from api.export import csv_chunks, json_chunks
 from api.metrics import flat_metrics, grouped_metrics
 from api.parameters import JobFilter, Range, text_filter
-from api.schemas import ExportRow, GroupBy, GroupedMetrics, GroupMeta, Metrics
+from api.schemas import (
+    Compare,
+    ComparedMetrics,
+    ExportRow,
+    GroupBy,
+    GroupedMetrics,
+    GroupMeta,
+    Interval,
+    Metrics,
+    MetricSeries,
+    PreviousSeries,
+    SeriesMeta,
+)
+from api.series import period_metrics, series
 from api.snapshot import SnapshotReader
 from api.timerange import iso_z, parse_range
 
@@ -41,6 +54,23 @@ def _metrics_json(cur: duckdb.DuckDBPyConnection, group_by: GroupBy | None, star
     return msgspec.json.encode(grouped_metrics(cur, group_by, start, end, job))
 
 
+def _over_time_json(cur: duckdb.DuckDBPyConnection, start: datetime, end: datetime, job: str | None,
+                    interval: Interval | None, compare: Compare | None) -> bytes:
+    """MetricSeries with `interval`, else ComparedMetrics; the previous window has the same length, right before."""
+    _check_job(cur, job)
+    before = start - (end - start)
+    if interval is None:
+        current = period_metrics(cur, start, end, job)
+        return msgspec.json.encode(ComparedMetrics(**msgspec.structs.asdict(current),
+                                                   previous=period_metrics(cur, before, start, job)))
+    previous = msgspec.UNSET
+    if compare is not None:
+        previous = PreviousSeries(series(cur, before, start, job, interval),
+                                  SeriesMeta(interval=interval, from_=iso_z(before), to=iso_z(start)))
+    return msgspec.json.encode(MetricSeries(series(cur, start, end, job, interval),
+                                            SeriesMeta(interval=interval, from_=iso_z(start), to=iso_z(end)), previous))
+
+
 def _attachment(start: datetime, end: datetime, extension: str) -> dict[str, str]:
     stamps = "_".join(iso_z(t).replace("-", "").replace(":", "") for t in (start, end))  # file-name safe
     return {"Content-Disposition": f'attachment; filename="buildbutler-builds_{stamps}.{extension}"'}
@@ -57,14 +87,32 @@ class AnalyticsController(Controller):
         range: Range = "7d",  # noqa: A002 - the contract's parameter name
         job: JobFilter = None,
         group_by: Annotated[GroupBy | None, Parameter(description="Split by job, folder, label or branch.")] = None,
-    ) -> Response[Metrics | GroupedMetrics]:
+        interval: Annotated[Interval | None, Parameter(
+            description="Addition beyond the contract: a time series, one bucket per UTC hour, day or ISO week "
+                        "(from Monday) meeting the window, cut to it; not with `group_by`.")] = None,
+        compare: Annotated[Compare | None, Parameter(
+            description="Addition beyond the contract: `previous` adds the window of equal length right before "
+                        "this one, as `previous`; not with `group_by`.")] = None,
+    ) -> Response[Metrics | GroupedMetrics | ComparedMetrics | MetricSeries]:
         """successRate, avgDuration, p95Duration, avgQueueTime and totalBuilds of the builds started in the window.
 
         Without `group_by`, one flat object; with it, `{data: [{key, ...}], meta: {group_by, from, to}}`, the
-        groups with the most builds first (`name` is added for `job`).
+        groups with the most builds first (`name` is added for `job`). With `interval`, `{data: [bucket],
+        meta: {interval, from, to}}`, each bucket the five metrics of its `[from, to)` and `results` (builds by
+        result); with `compare=previous` and no interval, the window's metrics, `from`, `to`, `results` and
+        `previous`, the same for the window before.
         """
         start, end = parse_range(range)
         job = text_filter(job)
+        if group_by is not None and (interval or compare):
+            name = "interval" if interval else "compare"
+            raise bad_parameter(name, f"{name} cannot be combined with group_by")
+        if interval or compare:
+            with snapshot.generation() as generation:
+                # Bucket and window bounds are in the answer, so it is kept for these exact bounds.
+                body = await generation.answer(("over time", interval, compare, job, start, end),
+                                               lambda cur: _over_time_json(cur, start, end, job, interval, compare))
+            return Response(body, media_type=MediaType.JSON)
         with snapshot.generation() as generation:
             # Keyed by the builds the window holds rather than its bounds, so that `30d` keeps its answer
             # while it moves (until a build enters or leaves it).

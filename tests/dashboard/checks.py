@@ -4,6 +4,7 @@ same window, read from the page's DOM (its data-* attributes and texts)."""
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -37,12 +38,23 @@ def check_kpis(page: Page, server, view: str, window: str, previous: str | None 
             expect(card.locator(".kpi-change")).to_have_class(f"kpi-change {tone}")
 
 
-def check_trend(page: Page, server, window: str, count: int) -> list[dict]:
-    """`count` buckets tiling the window, each with the API's numbers for its own interval."""
-    start, end = window.split("/")
+def utc_buckets(window: str, interval: str) -> list[tuple[datetime, datetime]]:
+    """The calendar UTC hours or days meeting the window, cut to it (written out here, not taken from the API)."""
+    start, end = (datetime.fromisoformat(t) for t in window.split("/"))
+    step = timedelta(hours=1) if interval == "hour" else timedelta(days=1)
+    at = start.replace(minute=0, second=0, microsecond=0, **({} if interval == "hour" else {"hour": 0}))
+    bounds = []
+    while at < end:
+        bounds.append((max(at, start), min(at + step, end)))
+        at += step
+    return bounds
+
+
+def check_trend(page: Page, server, window: str, interval: str) -> list[dict]:
+    """The UTC `interval` buckets tiling the window, each with the API's numbers for its own interval."""
     buckets = page.eval_on_selector_all(".overview svg.trend rect.bucket", "els => els.map(e => ({...e.dataset}))")
-    assert len(buckets) == count
-    assert buckets[0]["from"].replace(".000Z", "Z") == start and buckets[-1]["to"].replace(".000Z", "Z") == end
+    shown = [(datetime.fromisoformat(b["from"]), datetime.fromisoformat(b["to"])) for b in buckets]
+    assert shown == utc_buckets(window, interval)
     for bucket in buckets:
         api = server.api("/analytics/metrics", range=f"{bucket['from']}/{bucket['to']}")
         assert int(bucket["totalBuilds"]) == api["totalBuilds"], bucket

@@ -26,7 +26,7 @@ def test_an_empty_window_shows_dashes_not_errors(server, browser) -> None:
             "totalBuilds"] == 0
         check_kpis(page, server, ".overview", window, previous)
         expect(page.locator('.overview .kpi[data-metric="totalBuilds"] .kpi-value')).to_have_text("0")
-        check_trend(page, server, window, 7)
+        check_trend(page, server, window, "day")
         expect(page.locator(".categories .empty-note")).to_have_text("No failed builds in this window.")
         expect(page.locator(".unreliable .empty-note")).to_have_text("No builds in this window.")
 

@@ -4,23 +4,21 @@
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-// Buckets of the trend chart: hours for the last 24 hours, days otherwise.
+// The trend chart's `interval` (UTC buckets, the API's): hours for the last 24 hours, days otherwise.
 export const RANGES = {
-  "24h": { span: DAY, step: HOUR, name: "24 hours", bucket: "hour" },
-  "7d": { span: 7 * DAY, step: DAY, name: "7 days", bucket: "day" },
-  "30d": { span: 30 * DAY, step: DAY, name: "30 days", bucket: "day" },
+  "24h": { span: DAY, name: "24 hours", bucket: "hour" },
+  "7d": { span: 7 * DAY, name: "7 days", bucket: "day" },
+  "30d": { span: 30 * DAY, name: "30 days", bucket: "day" },
 };
 export const DEFAULT_RANGE = "7d";
 
 const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
 const interval = (start, end) => ({ start, end, range: `${iso(start)}/${iso(end)}` });
 
-/** The window `key` (24h, 7d, 30d) ending now, rounded up to the minute, with its previous window and buckets. */
+/** The window `key` (24h, 7d, 30d) ending now, rounded up to the minute, with its previous window. */
 export function windowOf(key, now = Date.now()) {
-  const { span, step } = RANGES[key];
+  const { span } = RANGES[key];
   const end = Math.ceil(now / 60_000) * 60_000;
   const start = end - span;
-  const buckets = [];
-  for (let t = start; t < end; t += step) buckets.push(interval(t, t + step));
-  return { key, ...RANGES[key], ...interval(start, end), previous: interval(start - span, start), buckets };
+  return { key, ...RANGES[key], ...interval(start, end), previous: interval(start - span, start) };
 }

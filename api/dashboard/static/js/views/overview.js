@@ -1,19 +1,20 @@
 // Overview: the window's headline metrics against the previous window, their trend per day (per
 // hour for 24h), the failure categories and the least reliable jobs.
-// Headline numbers: /analytics/metrics. Trend, categories, jobs: the export JSON of the window.
+// Headline numbers and their change: /analytics/metrics?compare=previous. Trend: its `interval` series.
+// Least reliable jobs: its group_by=job. Categories and sparklines: the export JSON of the window.
 
 import { download, getJson } from "../api.js";
 import { TREND_METRICS, sparkline, trendChart } from "../charts.js";
 import { fitWidth, h, replace } from "../dom.js";
 import { categoryLabel, formatCount, formatDateTime, formatRate } from "../format.js";
-import { bucketMetrics, buildsByJob, categoryCounts, isCounted, metricsOf } from "../stats.js";
+import { buildsByJob, categoryCounts, chartBucket } from "../stats.js";
 import { windowOf } from "../timewindow.js";
 import { KPIS, errorBox, kpiCard, loading } from "../ui.js";
 import { windowBuilds } from "../windowbuilds.js";
 
 const LEGEND = [["r-success", "Success"], ["r-unstable", "Unstable"], ["r-failure", "Failure"],
   ["r-aborted", "Aborted"], ["r-not_built", "Not built"], ["r-running", "Running"]];
-const MIN_COUNTED = 3; // fewer counted builds say little about a job's reliability
+const MIN_BUILDS = 3; // fewer builds say little about a job's reliability
 
 let trendMetric = "totalBuilds"; // kept across range switches
 
@@ -70,23 +71,23 @@ function categoriesCard(builds) {
       : h("p", { class: "empty-note" }, "No failed builds in this window."));
 }
 
-function unreliableJobsCard(builds) {
-  const jobs = [...buildsByJob(builds)]
-    .map(([jobId, list]) => ({ jobId, list, first: list[0], counted: list.filter(isCounted), ...metricsOf(list) }))
-    .filter((job) => job.counted.length >= MIN_COUNTED && job.successRate < 1)
+function unreliableJobsCard(perJob, builds) {
+  const byJob = buildsByJob(builds);
+  const jobs = perJob
+    .filter((job) => job.totalBuilds >= MIN_BUILDS && job.successRate !== null && job.successRate < 1)
     .sort((a, b) => a.successRate - b.successRate || b.totalBuilds - a.totalBuilds)
-    .slice(0, 5);
+    .slice(0, 5)
+    .map((job) => ({ ...job, list: byJob.get(job.key) || [] }));
   return h("section", { class: "card unreliable" },
     h("header", {}, h("h2", {}, "Least reliable jobs"),
-      h("span", { class: "muted" }, `lowest success rate in the window, at least ${MIN_COUNTED} counted builds`)),
+      h("span", { class: "muted" }, `lowest success rate in the window, at least ${MIN_BUILDS} builds`)),
     jobs.length
       ? h("ul", { class: "job-list" }, jobs.map((job) => h("li", {},
-        h("a", { href: `#/jobs/${encodeURIComponent(job.jobId)}`, class: "job-name" }, job.first.jobName,
-          h("span", { class: "muted" }, ` ${job.first.instance} · ${job.first.folder}`)),
+        h("a", { href: `#/jobs/${encodeURIComponent(job.key)}`, class: "job-name" }, job.name,
+          job.list.length ? h("span", { class: "muted" }, ` ${job.list[0].instance} · ${job.list[0].folder}`) : null),
         sparkline(job.list),
         h("span", { class: "num" }, formatRate(job.successRate)),
-        h("span", { class: "muted fails" },
-          `${job.counted.filter((b) => b.result !== "SUCCESS").length} of ${job.counted.length} failed`))))
+        h("span", { class: "muted fails" }, `${formatCount(job.totalBuilds)} builds`))))
       : h("p", { class: "empty-note" }, builds.length
         ? "Every job with enough builds succeeded."
         : "No builds in this window."));
@@ -108,13 +109,14 @@ export function overviewView(route, ctx) {
 
   (async () => {
     try {
-      const [current, previous, builds] = await Promise.all([
-        getJson("/analytics/metrics", { range: window.range }),
-        getJson("/analytics/metrics", { range: window.previous.range }),
+      const [current, series, perJob, builds] = await Promise.all([
+        getJson("/analytics/metrics", { range: window.range, compare: "previous" }),
+        getJson("/analytics/metrics", { range: window.range, interval: window.bucket }),
+        getJson("/analytics/metrics", { range: window.range, group_by: "job" }),
         windowBuilds(window),
       ]);
-      const trend = trendCard(window, bucketMetrics(builds, window));
-      const cards = KPIS.map((spec) => kpiCard(spec, current, previous, window.name, {
+      const trend = trendCard(window, series.data.map(chartBucket));
+      const cards = KPIS.map((spec) => kpiCard(spec, current, current.previous, window.name, {
         "aria-pressed": String(spec.metric === trendMetric),
         onclick: () => {
           trendMetric = spec.metric;
@@ -123,7 +125,8 @@ export function overviewView(route, ctx) {
         },
       }));
       replace(kpis, cards);
-      replace(body, h("div", { class: "grid-main" }, trend.el, categoriesCard(builds)), unreliableJobsCard(builds));
+      replace(body, h("div", { class: "grid-main" }, trend.el, categoriesCard(builds)),
+        unreliableJobsCard(perJob.data, builds));
       el.dataset.loaded = "true";
     } catch (error) {
       replace(kpis, errorBox(error));
