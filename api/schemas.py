@@ -10,12 +10,13 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from buildbutler.store import Connection
+
 Result = Literal["SUCCESS", "UNSTABLE", "FAILURE", "ABORTED", "NOT_BUILT"]
 State = Literal["RUNNING", "PAUSED", "FINISHED"]
 GroupBy = Literal["job", "folder", "label", "branch"]
 Interval = Literal["hour", "day", "week"]
 Compare = Literal["previous"]
-SyncStatus = Literal["never", "running", "success", "failed"]
 
 
 class CamelStruct(msgspec.Struct, rename="camel"):
@@ -193,20 +194,8 @@ class ConnectionIn(msgspec.Struct, forbid_unknown_fields=True):
         return f"ConnectionIn(name={self.name!r}, url={self.url!r}, username={self.username!r}, token=<hidden>)"
 
 
-class ConnectionOut(CamelStruct):
-    id: str
-    name: str
-    url: str
-    username: str | None
-    has_token: bool
-    created_at: str
-    last_sync_at: str | None
-    last_sync_status: SyncStatus
-    last_sync_error: str | None
-
-
 class ConnectionList(msgspec.Struct):
-    data: list[ConnectionOut]
+    data: list[Connection]
 
 
 class ConnectionCheck(msgspec.Struct):

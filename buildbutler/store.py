@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+import msgspec
+
 from buildbutler.connections import InvalidField, optional_text, validate_name, validate_url
 from buildbutler.migrations import migrate
 from buildbutler.secrets import SecretBox
@@ -35,8 +37,9 @@ class ConflictError(Exception):
     """A connection with that name already exists."""
 
 
-@dataclass(frozen=True)
-class Connection:
+class Connection(msgspec.Struct, frozen=True, rename="camel"):
+    """A stored connection, as the store and `GET /api/v1/connections` give it (never its token)."""
+
     id: str
     name: str
     url: str

@@ -15,21 +15,13 @@ from litestar.params import Body, FromPath
 from api.auth import require_admin
 from api.errors import ConflictException, bad_parameter, error_responses
 from api.probe import probe
-from api.schemas import ConnectionCheck, ConnectionIn, ConnectionList, ConnectionOut
+from api.schemas import ConnectionCheck, ConnectionIn, ConnectionList
 from buildbutler.secrets import SecretKeyMismatch
 from buildbutler.settings import Settings
 from buildbutler.store import ConflictError, Connection, InvalidField, Store
 
 # Unknown fields are refused (a misspelt "token" must not be dropped silently); the schema says so.
 CLOSED = {"additionalProperties": False}
-
-
-def _out(connection: Connection) -> ConnectionOut:
-    return ConnectionOut(
-        id=connection.id, name=connection.name, url=connection.url, username=connection.username,
-        has_token=connection.has_token, created_at=connection.created_at, last_sync_at=connection.last_sync_at,
-        last_sync_status=connection.last_sync_status, last_sync_error=connection.last_sync_error,
-    )
 
 
 class ConnectionsController(Controller):
@@ -39,16 +31,16 @@ class ConnectionsController(Controller):
     @get("/", operation_id="listConnections", sync_to_thread=True, responses=error_responses())
     def list_connections(self, store: NamedDependency[Store]) -> ConnectionList:
         """Connections with their last sync status."""
-        return ConnectionList(data=[_out(c) for c in store.list_connections()])
+        return ConnectionList(data=store.list_connections())
 
     @post("/", operation_id="createConnection", sync_to_thread=True, guards=[require_admin],
           responses=error_responses(403, 409))
     def create_connection(
         self, store: NamedDependency[Store], data: Annotated[ConnectionIn, Body(schema_extra=CLOSED)]
-    ) -> ConnectionOut:
+    ) -> Connection:
         """Register a Jenkins controller. `name` must be unique; `url` an absolute http(s) URL."""
         try:
-            return _out(store.add_connection(data.name, data.url, username=data.username, token=data.token))
+            return store.add_connection(data.name, data.url, username=data.username, token=data.token)
         except InvalidField as exc:
             raise bad_parameter(exc.field, str(exc), source="body") from None
         except ConflictError as exc:
