@@ -1,4 +1,4 @@
-"""Fixtures of every suite: a fresh BUILDBUTLER_HOME, and no dbt daemon left behind (helpers: tests/support/)."""
+"""Fixtures of every suite: a fresh BUILDBUTLER_HOME (helpers: tests/support/)."""
 
 from __future__ import annotations
 
