@@ -77,7 +77,8 @@ def cmd_simulate(args: argparse.Namespace, _settings: Settings) -> int:
     from ingestion.simulator import serve_forever
 
     password = sys.stdin.readline().strip() if args.password_stdin else None
-    serve_forever(args.host, args.port, args.scale, args.fault_rate, args.seed, args.username, password)
+    serve_forever(args.host, args.port, args.scale, args.fault_rate, args.seed, args.username, password,
+                  prefix=args.prefix, prefixed_links=args.prefixed_links, field_names=args.field_names)
     return 0
 
 
@@ -133,6 +134,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=7)
     s.add_argument("--username")
     s.add_argument("--password-stdin", action="store_true", help="require basic auth with this password")
+    s.add_argument("--prefix", default="", help="serve under this context path, as Jenkins' --prefix (/jenkins)")
+    s.add_argument("--prefixed-links", action="store_true", help="_links hrefs carry the context path too")
+    s.add_argument("--field-names", action="store_true",
+                   help="add folders, jobs and branches named with accents, spaces, dots and slashes")
     s.set_defaults(func=cmd_simulate)
 
     s = sub.add_parser("demo", help="simulator + one sync + the API, until Ctrl-C")

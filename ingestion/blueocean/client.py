@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import orjson
 import requests
@@ -85,6 +85,8 @@ class BlueOceanClient:
         """`on_request(url)` is called once per logical request (not per retry), e.g. to record URLs."""
         self.config = config
         self.base_url = config.base_url.rstrip("/")
+        base = urlsplit(self.base_url)
+        self._origin, self._context_path = f"{base.scheme}://{base.netloc}", base.path  # "/jenkins" or ""
         self._on_request = on_request
         self._slots = threading.BoundedSemaphore(config.max_in_flight)
         self._pool: ThreadPoolExecutor | None = None
@@ -97,9 +99,22 @@ class BlueOceanClient:
     def organization_href(self) -> str:
         return f"{API_ROOT}/organizations/{quote(self.config.organization, safe='')}/"
 
+    def api_href(self, href: str) -> str:
+        """An href as a path below the Jenkins root URL (`/blue/rest/...`).
+
+        Blue Ocean writes hrefs from `/blue/rest/`, without Jenkins' context path; behind some
+        proxies and in some versions they carry it (`/jenkins/blue/rest/...`), or are absolute.
+        Either way the context path is taken off here, so that `url()` does not add it twice.
+        """
+        if href.startswith(self._origin + "/"):
+            href = href[len(self._origin):]
+        if self._context_path and href.startswith(self._context_path + API_ROOT + "/"):
+            href = href[len(self._context_path):]
+        return href
+
     def url(self, href: str, params: dict[str, Any] | None = None) -> str:
         """Absolute URL of an API href: illegal characters encoded, '%' never re-encoded."""
-        url = self.base_url + quote(href, safe=_HREF_SAFE)
+        url = self.base_url + quote(self.api_href(href), safe=_HREF_SAFE)
         return f"{url}?{urlencode(params)}" if params else url
 
     # ------------------------------------------------------------ requests

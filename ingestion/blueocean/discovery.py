@@ -33,7 +33,7 @@ def walk_jobs(client: BlueOceanClient) -> Iterator[FoundJob]:
                 name = item.get("name")
                 if not isinstance(name, str) or not name:
                     raise BlueOceanDataError(f"entry of {list_href} without a name")
-                href = item_href(item, list_href)
+                href = item_href(item, list_href, client)
                 role = "job" if is_branch_list else item_role(item)
                 if role == "folder":
                     pending.append((href + "pipelines/", [*parents, name], False))
@@ -43,9 +43,11 @@ def walk_jobs(client: BlueOceanClient) -> Iterator[FoundJob]:
                     yield FoundJob(item, parents, href, is_branch_list)
 
 
-def item_href(item: dict, list_href: str) -> str:
-    """The item's own href; rebuilt from the list it came from when missing or not an API path."""
+def item_href(item: dict, list_href: str, client: BlueOceanClient) -> str:
+    """The item's own href (without a context path, `client.api_href`); rebuilt from the list it
+    came from when missing or not an API path."""
     href = href_of(item)
+    href = href and client.api_href(href)
     if href and href.startswith(API_ROOT + "/"):
         return href if href.endswith("/") else href + "/"
     # Encoding the name again reproduces Blue Ocean's double-encoded branch segments.

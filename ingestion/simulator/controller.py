@@ -22,10 +22,10 @@ NEW_BUILDS_PER_ADVANCE = 4
 
 
 class Controller:
-    def __init__(self, seed: int, scale: int, now_ms: int):
+    def __init__(self, seed: int, scale: int, now_ms: int, field_names: bool = False):
         self.seed, self.scale, self.now_ms = seed, scale, now_ms
         self.created_ms = now_ms  # the initial history is laid out before this moment, once and for all
-        self.root = build_layout(scale)
+        self.root = build_layout(scale, field_names)
         self.jobs = walk_jobs(self.root)
         self.generation = 0
         self._clock = WorkClock(now_ms - HISTORY_DAYS * DAY_MS, now_ms - 3 * HOUR_MS)

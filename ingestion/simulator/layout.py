@@ -98,12 +98,22 @@ def _add(folder: Folder, item) -> None:
     folder.children[item.name] = item
 
 
+# What branch-api's NameEncoder escapes when a branch becomes a job name: '%', '/' and the characters
+# an item name may not hold. Spaces, dots and accents stay as they are.
+_NAME_ENCODED = '%/\\:?*"<>|'
+
+
+def branch_job_name(branch: str) -> str:
+    """The job name Jenkins gives a branch (`feature/été` -> `feature%2Fété`): encoded once."""
+    return "".join(quote(c, safe="") if c in _NAME_ENCODED else c for c in branch)
+
+
 def _multibranch(parent: Folder, name: str, recipe: Recipe, branches: list[tuple[str, int, tuple]],
                  pr: dict | None, repo: str) -> MultiBranch:
     """Branches are (decoded name, builds, tail); names starting with PR- become pull requests."""
     project = MultiBranch(parent.path + (name,), recipe)
     for i, (branch, builds, tail) in enumerate(branches):
-        job_name = quote(branch, safe="")  # Jenkins encodes the branch into the job name once
+        job_name = branch_job_name(branch)
         is_pr = branch.startswith("PR-")
         project.branches[job_name] = Job(
             project.path + (job_name,), "pull_request" if is_pr else "branch", recipe, builds,
@@ -157,10 +167,33 @@ def _team(root: Folder, i: int) -> None:
                  pr={"id": str(100 + i), "title": "Search: facet filters", "author": "farid"}, repo=f"{name}-frontend")
 
 
-def build_layout(scale: int) -> Folder:
-    """The organization's root folder for this scale."""
+def _field_names(root: Folder) -> None:
+    """Items named as real teams name them: accents, spaces and dots in folders, jobs and branches,
+    and slashes in branch names (Jenkins item names may not hold '/', '%' and a few others)."""
+    team = Folder(("Équipe Données",))
+    _add(root, team)
+    _add(team, Job(("Équipe Données", "déploiement v1.2"), "pipeline", HELM, 24,
+                   tail=(Outcome(FAIL, "infrastructure"),), repo="deploiement"))
+    tools = Folder(("Équipe Données", "outils.internes"))
+    _add(team, tools)
+    _add(tools, Job(("Équipe Données", "outils.internes", "café api"), "pipeline", PYTHON, 22,
+                    tail=(Outcome(FAIL, "test_failure"),), repo="cafe-api"))
+    _add(tools, Job(("Équipe Données", "outils.internes", "rapports ünïcode"), "freestyle", FREESTYLE, 12,
+                    repo="rapports"))
+    _multibranch(team, "app mobile", GRADLE, [
+        ("main", 30, (Outcome("SUCCESS"),)),
+        ("feature/été-2026", 16, (Outcome(FAIL, "compilation_error"),)),
+        ("release/1.2.x", 12, (Outcome("SUCCESS"),)),
+        ("PR-7", 6, (Outcome("UNSTABLE", "test_failure"),)),
+    ], pr={"id": "7", "title": "Écran de connexion", "author": "zoé"}, repo="app-mobile")
+
+
+def build_layout(scale: int, field_names: bool = False) -> Folder:
+    """The organization's root folder for this scale; `field_names` adds `_field_names`' items."""
     root = Folder(())
     _base(root)
+    if field_names:
+        _field_names(root)
     for i in range(1, scale):
         _team(root, i)
     return root

@@ -9,7 +9,8 @@ from .simulator import Simulator
 
 def serve_forever(host: str = "127.0.0.1", port: int = 8080, scale: int = 1, fault_rate: float = 0.0,
                   seed: int = 7, username: str | None = None, password: str | None = None,
-                  now: datetime | None = None) -> None:
+                  now: datetime | None = None, prefix: str = "", prefixed_links: bool = False,
+                  field_names: bool = False) -> None:
     """Print the URL and serve until interrupted.
 
     Unlike `Simulator`, whose default clock is a fixed instant (for reproducible tests), the CLI's
@@ -17,7 +18,7 @@ def serve_forever(host: str = "127.0.0.1", port: int = 8080, scale: int = 1, fau
     """
     now = now or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     sim = Simulator(seed=seed, scale=scale, fault_rate=fault_rate, username=username, password=password,
-                    now=now).start(host, port)
+                    now=now, prefix=prefix, prefixed_links=prefixed_links, field_names=field_names).start(host, port)
     stats = sim.stats()
     print(f"Blue Ocean simulator on {sim.url} (API under {sim.url}/blue/rest/): "
           f"{stats['jobs']} jobs, {stats['builds']} builds. Ctrl-C to stop.", flush=True)

@@ -1,5 +1,10 @@
 """The HTTP side: a ThreadingHTTPServer (HTTP/1.1, keep-alive) serving Blue Ocean under `/blue/rest/`.
 
+Under a context path (`prefix="/jenkins"`, Jenkins' `--prefix`) the API is at `/jenkins/blue/rest/`
+and nothing answers outside it. Blue Ocean writes its `_links` hrefs from `/blue/rest/`, without the
+context path (its own UI prepends the root URL unless an href already starts with it); with
+`prefixed_links` they carry it, as some proxies and versions give them.
+
 Per request: count it, maybe inject a fault, check basic auth, resolve the path, page the result
 (`start`/`limit`, and the `Link` header Blue Ocean always sends), prune with `tree=`, and write it.
 Admin endpoints under `/__simulator__/` are neither counted, faulted nor authenticated.
@@ -29,8 +34,10 @@ API_PREFIX = "/blue/rest"
 class State:
     """Everything the request handlers share."""
 
-    def __init__(self, ctl: Controller, faults: Faults, username: str | None, password: str | None):
+    def __init__(self, ctl: Controller, faults: Faults, username: str | None, password: str | None,
+                 prefix: str = "", prefixed_links: bool = False):
         self.ctl, self.faults = ctl, faults
+        self.prefix, self.prefixed_links = prefix, prefixed_links
         self.router = Router(ctl)
         self.lock = threading.RLock()       # controller reads vs advance()
         self.stopping = threading.Event()   # cuts stalls short on stop()
@@ -152,11 +159,14 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self, method: str) -> None:
         self.read_body()
         url = urlsplit(self.path)
-        if url.path.startswith("/__simulator__/"):
-            return self.admin(method, url.path)
-        if url.path != API_PREFIX and not url.path.startswith(API_PREFIX + "/"):
+        prefix = self.state.prefix
+        path = url.path[len(prefix):] if prefix and url.path.startswith(prefix + "/") else url.path
+        if path.startswith("/__simulator__/"):  # admin: under the context path or at the root
+            return self.admin(method, path)
+        api = prefix + API_PREFIX
+        if url.path != api and not url.path.startswith(api + "/"):
             return self.send(404, {"Content-Type": "text/plain;charset=utf-8"}, b"Not found\n")
-        segments = [unquote(s) for s in url.path[len(API_PREFIX):].split("/") if s]
+        segments = [unquote(s) for s in url.path[len(api):].split("/") if s]
         state = self.state
         state.count(kind_of(segments))
         fault = state.faults.draw()
@@ -206,7 +216,10 @@ class Handler(BaseHTTPRequestHandler):
             return reply.status, headers, reply.text
         headers["Content-Type"] = JSON
         body = prune(reply.body, query.get("tree")) if reply.status == 200 else reply.body
-        return reply.status, headers, dumps(body).encode()
+        text = dumps(body)
+        if self.state.prefixed_links:
+            text = text.replace('"href":"' + API_PREFIX + "/", f'"href":"{self.state.prefix}{API_PREFIX}/')
+        return reply.status, headers, text.encode()
 
     def admin(self, method: str, path: str) -> None:
         state, action = self.state, path[len("/__simulator__/"):].strip("/")

@@ -20,7 +20,10 @@ from .truth import truth
 
 class Simulator:
     def __init__(self, seed: int = 7, scale: int = 1, fault_rate: float = 0.0, fault_delay: float = 2.0,
-                 username: str | None = None, password: str | None = None, now: datetime | None = None):
+                 username: str | None = None, password: str | None = None, now: datetime | None = None,
+                 prefix: str = "", prefixed_links: bool = False, field_names: bool = False):
+        """`prefix`: Jenkins' context path (`/jenkins`), `prefixed_links`: hrefs carry it (server.py);
+        `field_names`: add items named with accents, spaces, dots and slashes (layout._field_names)."""
         if not isinstance(scale, int) or isinstance(scale, bool) or scale < 1:
             raise ValueError(f"scale must be an integer >= 1, got {scale!r}")
         if not 0.0 <= float(fault_rate) <= 1.0:
@@ -29,10 +32,13 @@ class Simulator:
             raise ValueError(f"fault_delay must be > 0 seconds, got {fault_delay!r}")
         if (username is None) != (password is None):
             raise ValueError("give both username and password for basic auth, or neither")
-        self.seed, self.scale = int(seed), scale
-        self.controller = Controller(self.seed, scale, to_ms(now or DEFAULT_NOW))
+        prefix = prefix.rstrip("/")
+        if prefix and (not prefix.startswith("/") or any(c in prefix for c in "?#% ")):
+            raise ValueError(f"prefix must be a path like /jenkins, got {prefix!r}")
+        self.seed, self.scale, self.prefix = int(seed), scale, prefix
+        self.controller = Controller(self.seed, scale, to_ms(now or DEFAULT_NOW), field_names)
         self._state = State(self.controller, Faults(float(fault_rate), float(fault_delay), self.seed),
-                            username, password)
+                            username, password, prefix, prefixed_links)
         self._server: SimulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -49,11 +55,12 @@ class Simulator:
 
     @property
     def url(self) -> str:
-        """The Jenkins root URL, e.g. http://127.0.0.1:8080 (the API is under /blue/rest/)."""
+        """The Jenkins root URL, e.g. http://127.0.0.1:8080 or http://127.0.0.1:8080/jenkins (the
+        API is under it, at /blue/rest/)."""
         if self._server is None:
             raise RuntimeError("simulator not started")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host}:{port}{self.prefix}"
 
     @property
     def request_count(self) -> int:
