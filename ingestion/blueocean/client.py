@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import codecs
+import logging
 import os
 import ssl
 import threading
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import orjson
 import requests
@@ -36,6 +37,7 @@ from ingestion.blueocean.errors import (
     BlueOceanMissing,
     BlueOceanRequestError,
     InvalidResponse,
+    LoginRedirect,
     NotJenkins,
     Unauthorized,
     Unreachable,
@@ -49,8 +51,11 @@ R = TypeVar("R")
 # branch segments (`feature%252Ffoo`) go out unchanged, while spaces and non-ASCII get encoded.
 _HREF_SAFE = "/%:@!$&'()*+,;=-._~"
 _MISSING = object()  # a 404 the caller accepts
-# Redirects are followed; every other retry is ours (below), so that each has the same backoff.
-_REDIRECTS_ONLY = urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=MAX_REDIRECTS)
+# Every retry is ours (below), so that each has the same backoff; redirects are looked at before
+# they are followed (`_follow`).
+_NO_RETRIES = urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=0)
+_REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+log = logging.getLogger(__name__)
 
 
 class _TryAgain(Exception):
@@ -72,7 +77,8 @@ class _TryAgain(Exception):
             return Unreachable(url, self.unreachable, str(self), attempts)
         if self.status:
             return BlueOceanRequestError(f"GET {url} failed after {attempts} attempts: {self}",
-                                         f"Jenkins answered HTTP {self.status}, {attempts} times: check its health")
+                                         f"Jenkins answered HTTP {self.status}, {attempts} times: check its health",
+                                         self.status)
         return InvalidResponse(url, str(self), attempts)
 
 
@@ -91,7 +97,7 @@ class BlueOceanClient:
         self._slots = threading.BoundedSemaphore(config.max_in_flight)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
-        self._http = _pool_manager(config)
+        self._http, self._headers = _pool_manager(config)
         self._timeout = urllib3.Timeout(connect=config.timeout_s, read=config.timeout_s)
 
     # ------------------------------------------------------------ URLs
@@ -174,12 +180,36 @@ class BlueOceanClient:
                                MAX_RETRY_DELAY_S))
         raise AssertionError("unreachable")
 
+    def _follow(self, url: str, stream: bool) -> urllib3.BaseHTTPResponse:
+        """GET `url`, following redirects that stay on Blue Ocean's API (http to https, a proxy's
+        path); one that leaves it is a login page (single sign-on) and is not followed."""
+        target = url
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                response = self._http.request("GET", target, timeout=self._timeout, retries=_NO_RETRIES,
+                                              redirect=False, preload_content=not stream,
+                                              headers=self._headers_for(target))
+            except (Urllib3Error, OSError) as exc:
+                raise _TryAgain(_describe(exc), unreachable=_why_unreachable(exc)) from None
+            location = response.headers.get("Location")
+            if response.status not in _REDIRECT_STATUSES or not location:
+                return response
+            response.drain_conn()
+            response.release_conn()
+            target = urljoin(target, location)
+            if API_ROOT + "/" not in urlsplit(target).path:
+                raise LoginRedirect(url, response.status)
+        raise BlueOceanRequestError(f"GET {url}: more than {MAX_REDIRECTS} redirects",
+                                    f"redirected more than {MAX_REDIRECTS} times: check the URL")
+
+    def _headers_for(self, url: str) -> dict[str, str]:
+        """The credentials go to the connection's own host only (as urllib3 does on redirects)."""
+        if urlsplit(url).netloc == urlsplit(self.base_url).netloc:
+            return self._headers
+        return {k: v for k, v in self._headers.items() if k != "Authorization"}
+
     def _attempt(self, url: str, read: Callable, missing_ok: bool, stream: bool) -> Any:
-        try:
-            response = self._http.request("GET", url, timeout=self._timeout, retries=_REDIRECTS_ONLY,
-                                          preload_content=not stream)
-        except (Urllib3Error, OSError) as exc:
-            raise _TryAgain(_describe(exc), unreachable=_why_unreachable(exc)) from None
+        response = self._follow(url, stream)
         try:
             status = response.status
             if status == 404 and missing_ok:
@@ -192,7 +222,7 @@ class BlueOceanClient:
                 raise BlueOceanMissing(url)
             if status >= 400:
                 raise BlueOceanRequestError(f"GET {url}: HTTP {status} {response.reason}",
-                                            f"Jenkins answered HTTP {status} {response.reason} to GET {url}")
+                                            f"Jenkins answered HTTP {status} {response.reason} to GET {url}", status)
             return read(response)
         except (Urllib3Error, OSError) as exc:  # the body broke off
             response.close()  # what is left of it must not be read as the next response
@@ -238,14 +268,31 @@ class BlueOceanClient:
         self._http.clear()
 
 
-def _pool_manager(config: SourceConfig) -> urllib3.PoolManager:
-    """One pool of `max_in_flight` connections, with the environment's proxy and CA bundle (read once).
+def ca_bundle(config: SourceConfig) -> str | bool:
+    """The certificates that verify the controller's, or False when the connection turned that off.
 
-    The environment is read the way `requests` reads it (HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE...).
+    In order: the connection's own bundle, REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE (as `requests` reads
+    them), SSL_CERT_FILE or SSL_CERT_DIR (as OpenSSL does), then certifi's bundle.
+    """
+    if not config.tls_verify:
+        return False
+    if config.ca_bundle:
+        return config.ca_bundle
+    verify = requests.Session().merge_environment_settings(config.base_url, {}, None, None, None)["verify"]
+    if isinstance(verify, str):
+        return verify
+    return os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR") or requests.utils.DEFAULT_CA_BUNDLE_PATH
+
+
+def _pool_manager(config: SourceConfig) -> tuple[urllib3.PoolManager, dict[str, str]]:
+    """One pool of `max_in_flight` connections, with the environment's proxy and the CA bundle (read
+    once), and the headers every request carries.
+
+    The proxy is read from the environment the way `requests` reads it (HTTPS_PROXY, HTTP_PROXY,
+    NO_PROXY); the certificates are `ca_bundle`'s.
     """
     environment = requests.Session().merge_environment_settings(config.base_url, {}, None, None, None)
-    verify = environment["verify"]
-    bundle = verify if isinstance(verify, str) else requests.utils.DEFAULT_CA_BUNDLE_PATH
+    bundle = ca_bundle(config)
     headers = urllib3.make_headers(keep_alive=True, accept_encoding=True, user_agent="buildbutler")
     headers["Accept"] = "application/json, text/plain, */*"
     if config.token:
@@ -253,18 +300,22 @@ def _pool_manager(config: SourceConfig) -> urllib3.PoolManager:
         credentials = base64.b64encode(f"{config.username}:{config.token}".encode()).decode()
         headers["Authorization"] = f"Basic {credentials}"
     options: dict[str, Any] = {"maxsize": config.max_in_flight, "headers": headers}
-    if verify is False:
+    if bundle is False:
+        # Asked for per connection (docs/architecture.md): said once per sync, not once per request.
+        log.warning("TLS certificate verification is OFF for connection %s (%s): anyone on the way can "
+                    "read and change what it fetches", config.instance, config.base_url)
         options["cert_reqs"] = "CERT_NONE"
+        options["assert_hostname"] = False
     else:
         options["cert_reqs"] = "CERT_REQUIRED"
         options["ca_cert_dir" if os.path.isdir(bundle) else "ca_certs"] = bundle
     proxy = requests.utils.select_proxy(config.base_url, environment["proxies"])
     if not proxy:
-        return urllib3.PoolManager(2, **options)
+        return urllib3.PoolManager(2, **options), headers
     proxy = requests.utils.prepend_scheme_if_needed(proxy, "http")
     username, password = requests.utils.get_auth_from_url(proxy)
     proxy_headers = urllib3.make_headers(proxy_basic_auth=f"{username}:{password}") if username else None
-    return urllib3.ProxyManager(proxy, num_pools=2, proxy_headers=proxy_headers, **options)
+    return urllib3.ProxyManager(proxy, num_pools=2, proxy_headers=proxy_headers, **options), headers
 
 
 def _read_json_body(response: urllib3.BaseHTTPResponse, url: str) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from buildbutler.connections import validate_name, validate_url
@@ -28,6 +29,8 @@ class SourceConfig:
     organization: str = "jenkins"
     backoff_factor_s: float = BACKOFF_FACTOR_S
     allow_link_local: bool = False
+    ca_bundle: str | None = None  # PEM file (or folder) of the CAs that sign the controller's certificate
+    tls_verify: bool = True  # False: the connection's explicit opt-out, logged by the client
 
     def __post_init__(self) -> None:
         if validate_name(self.instance) != self.instance:
@@ -40,5 +43,7 @@ class SourceConfig:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)!r}")
         if self.timeout_s <= 0 or self.backoff_factor_s < 0:
             raise ValueError("timeout_s must be positive and backoff_factor_s not negative")
+        if self.ca_bundle and not os.path.exists(self.ca_bundle):
+            raise ValueError(f"ca_bundle {self.ca_bundle!r} does not exist")
         if not self.organization or "/" in self.organization:
             raise ValueError(f"organization must be a plain name: {self.organization!r}")

@@ -12,17 +12,19 @@ from collections.abc import Iterator
 from ingestion.blueocean.parse import BlueOceanDataError
 
 __all__ = [
-    "BlueOceanDataError", "BlueOceanMissing", "BlueOceanRequestError", "InvalidResponse", "NotJenkins",
+    "BlueOceanDataError", "BlueOceanMissing", "BlueOceanRequestError", "InvalidResponse", "LoginRedirect", "NotJenkins",
     "Unauthorized", "Unreachable", "failure_reason",
 ]
 
 
 class BlueOceanRequestError(RuntimeError):
-    """A request that failed for good (the message names the URL, never credentials)."""
+    """A request that failed for good (the message names the URL, never credentials); `status` is
+    the HTTP status that said so, None when no answer came."""
 
-    def __init__(self, message: str, reason: str | None = None):
+    def __init__(self, message: str, reason: str | None = None, status: int | None = None):
         super().__init__(message)
         self.reason = reason or message
+        self.status = status
 
 
 class Unauthorized(BlueOceanRequestError):
@@ -30,7 +32,19 @@ class Unauthorized(BlueOceanRequestError):
 
     def __init__(self, url: str, status: int):
         super().__init__(f"GET {url}: HTTP {status}",
-                         f"unauthorized (HTTP {status}): check the connection's user name and API token")
+                         f"unauthorized (HTTP {status}): check the connection's user name and API token", status)
+
+
+class LoginRedirect(BlueOceanRequestError):
+    """A redirect away from Blue Ocean's API: a login page (single sign-on) or another site.
+
+    Not followed, and its address is not repeated (it may carry a login session's state)."""
+
+    def __init__(self, url: str, status: int):
+        super().__init__(f"GET {url}: HTTP {status} to a page outside /blue/rest/",
+                         f"redirected to a login page (HTTP {status}): Jenkins is behind single sign-on or the "
+                         "URL is not Jenkins' own; use the address Jenkins answers on with a user and API token",
+                         status)
 
 
 class Unreachable(BlueOceanRequestError):
@@ -44,10 +58,10 @@ class Unreachable(BlueOceanRequestError):
 class NotJenkins(BlueOceanRequestError):
     """An HTML page where Blue Ocean answers JSON: another server, or a login page in front (SSO)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, status: int = 200):
         super().__init__(f"GET {url}: an HTML page, not JSON",
                          "not Jenkins, or behind a login page (HTML where JSON was expected): "
-                         "check the URL points at Jenkins itself")
+                         "check the URL points at Jenkins itself", status)
 
 
 class BlueOceanMissing(BlueOceanRequestError):
@@ -56,7 +70,7 @@ class BlueOceanMissing(BlueOceanRequestError):
     def __init__(self, url: str):
         super().__init__(f"GET {url}: HTTP 404",
                          "Blue Ocean not found (HTTP 404 on /blue/rest/organizations/jenkins/): "
-                         "install the Blue Ocean plugin, or check the URL")
+                         "install the Blue Ocean plugin, or check the URL", 404)
 
 
 class InvalidResponse(BlueOceanRequestError):

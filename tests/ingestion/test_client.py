@@ -9,6 +9,7 @@ import time
 import pytest
 
 from ingestion.blueocean import BlueOceanClient, BlueOceanRequestError, SourceConfig
+from ingestion.blueocean.errors import LoginRedirect
 from tests.ingestion.scripted_server import CUT, RESET, SHORT, ScriptedServer
 from tests.support.samples import SAMPLES
 
@@ -64,14 +65,37 @@ def test_broken_json_every_time_is_a_clear_error(server):
         make_client(server).get_json("/x/")
 
 
-def test_basic_auth_in_utf8_and_redirects_followed(server):
-    server.script["/old/"] = [(302, b"", {"Location": "/new/"})]
-    server.script["/new/"] = [OK]
+def test_basic_auth_in_utf8_and_redirects_within_the_api_followed(server):
+    server.script["/blue/rest/old/"] = [(302, b"", {"Location": "/blue/rest/new/"})]
+    server.script["/blue/rest/new/"] = [OK]
     client = make_client(server, username="jenkins", token="tökén")
-    assert client.get_json("/old/") == [{"id": "1"}]
-    assert server.paths == ["/old/", "/new/"]
+    assert client.get_json("/blue/rest/old/") == [{"id": "1"}]
+    assert server.paths == ["/blue/rest/old/", "/blue/rest/new/"]
     expected = "Basic " + base64.b64encode("jenkins:tökén".encode()).decode()
     assert [h["Authorization"] for h in server.headers] == [expected, expected]
+
+
+def test_a_redirect_out_of_the_api_is_a_login_page_and_not_followed(server):
+    server.script["/blue/rest/organizations/jenkins/"] = [
+        (302, b"", {"Location": "/securityRealm/commenceLogin?from=%2Fblue%2Frest%2F"})]
+    client = make_client(server, username="jenkins", token="secret-t")
+    with pytest.raises(LoginRedirect) as raised:
+        client.get_json("/blue/rest/organizations/jenkins/")
+    assert server.paths == ["/blue/rest/organizations/jenkins/"]  # the login page is not asked for
+    reason = raised.value.reason
+    assert raised.value.status == 302 and "login page" in reason and "commenceLogin" not in reason
+
+
+def test_credentials_do_not_follow_a_redirect_to_another_host(server):
+    other = ScriptedServer()
+    try:
+        other.script["/blue/rest/x/"] = [OK]
+        server.script["/blue/rest/x/"] = [(307, b"", {"Location": other.url.replace("127.0.0.1", "localhost")
+                                                      + "/blue/rest/x/"})]
+        assert make_client(server, username="jenkins", token="secret-t").get_json("/blue/rest/x/") == [{"id": "1"}]
+        assert "Authorization" in server.headers[0] and "Authorization" not in other.headers[0]
+    finally:
+        other.shutdown()
 
 
 def test_404_is_none_only_when_allowed(server):
