@@ -183,12 +183,14 @@ class ExportRow(CamelStruct):
     failure_category: str | None
 
 
-class ConnectionIn(msgspec.Struct, forbid_unknown_fields=True):
+class ConnectionIn(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100, description="Unique; the builds' `instance`")]
     url: Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern="^[Hh][Tt][Tt][Pp][Ss]?://",
                                      description="The controller's absolute http(s) URL")]
     username: str | None = None
     token: str | None = None  # the Jenkins API token: stored encrypted, never returned
+    ca_bundle: str | None = None  # absolute path of a PEM file (or folder) of the CAs of the controller's certificate
+    tls_verify: bool = True  # false turns certificate verification off for this connection (logged at each sync)
 
     def __repr__(self) -> str:  # the token must not reach a log line through a repr
         return f"ConnectionIn(name={self.name!r}, url={self.url!r}, username={self.username!r}, token=<hidden>)"

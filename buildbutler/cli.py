@@ -7,6 +7,7 @@ inside the command, so that `buildbutler tokens list` or `connections add` load 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from buildbutler.settings import Settings, SettingsError
@@ -37,12 +38,16 @@ def cmd_connections(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(settings)
     if args.action == "add":
         token = sys.stdin.readline().strip() if args.token_stdin else None
+        ca_bundle = os.path.abspath(args.ca_bundle) if args.ca_bundle else None
         try:
-            connection = store.add_connection(args.name, args.url, username=args.username, token=token)
+            connection = store.add_connection(args.name, args.url, username=args.username, token=token,
+                                              ca_bundle=ca_bundle, tls_verify=not args.insecure)
         except (ConflictError, ValueError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
         print(f"added {connection.name} ({connection.id}) -> {connection.url}")
+        if not connection.tls_verify:
+            print("warning: TLS certificate verification is off for this connection (--insecure)", file=sys.stderr)
     elif args.action == "list":
         for c in store.list_connections():
             print(f"{c.id}\t{c.name}\t{c.url}\t{c.last_sync_status}\t{c.last_sync_at or '-'}")
@@ -111,6 +116,9 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("url")
     a.add_argument("--username")
     a.add_argument("--token-stdin", action="store_true", help="read the Jenkins API token from standard input")
+    a.add_argument("--ca-bundle", metavar="FILE", help="PEM file of the CAs that sign the controller's certificate")
+    a.add_argument("--insecure", action="store_true",
+                   help="do not verify the controller's TLS certificate (each sync logs that it is off)")
     csub.add_parser("list")
     r = csub.add_parser("remove")
     r.add_argument("name")

@@ -9,6 +9,7 @@ pipelines are named after the connection's id instead, which is always a plain f
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import socket
 import unicodedata
@@ -54,6 +55,21 @@ def optional_text(field: str, value: object) -> str | None:
     if not isinstance(value, str):
         raise InvalidField(field, f"{field} must be a string")
     return value.strip() or None
+
+
+def validate_ca_bundle(path: object) -> str | None:
+    """A CA bundle: an absolute path to a PEM file (or a folder of them) that exists; blank means none.
+
+    Absolute, because the sync and the API may run from other folders than the command that stored it.
+    """
+    path = optional_text("caBundle", path)
+    if path is None:
+        return None
+    if not os.path.isabs(path):
+        raise InvalidField("caBundle", f"caBundle must be an absolute path, got {path!r}")
+    if not os.path.exists(path):
+        raise InvalidField("caBundle", f"caBundle {path!r} does not exist")
+    return path
 
 
 def validate_url(url: object, *, allow_link_local: bool = False) -> str:

@@ -60,7 +60,13 @@ def _schema_1(db: sqlite3.Connection) -> None:
     db.execute("create unique index if not exists api_tokens_id on api_tokens (id)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1]
+def _tls_per_connection(db: sqlite3.Connection) -> None:
+    """A connection's own CA bundle (a path) and its explicit opt-out of certificate verification."""
+    db.execute("alter table connections add column ca_bundle text")
+    db.execute("alter table connections add column tls_verify integer not null default 1")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _tls_per_connection]
 LATEST = len(MIGRATIONS)
 
 

@@ -43,6 +43,8 @@ class Settings:
     api_cache_mb: int = 64  # BUILDBUTLER_API_CACHE_MB: MiB of answers kept per snapshot and process; 0 = none
     freshness_hours: float = 24.0  # BUILDBUTLER_FRESHNESS_HOURS: age of a newest build before the check warns
     allow_link_local: bool = False  # BUILDBUTLER_ALLOW_LINK_LOCAL: connections may reach link-local addresses
+    jenkins_timeout_s: float = 30.0  # BUILDBUTLER_JENKINS_TIMEOUT: seconds to connect to, or hear from, a controller
+    jenkins_attempts: int = 6  # BUILDBUTLER_JENKINS_ATTEMPTS: tries of a request before its connection fails
 
     @property
     def api_cache_bytes(self) -> int:
@@ -76,6 +78,10 @@ class Settings:
             freshness_hours=read("BUILDBUTLER_FRESHNESS_HOURS", _positive, cls.freshness_hours,
                                  "a positive number of hours"),
             allow_link_local=read("BUILDBUTLER_ALLOW_LINK_LOCAL", _flag, cls.allow_link_local, "1 or 0"),
+            jenkins_timeout_s=read("BUILDBUTLER_JENKINS_TIMEOUT", _positive, cls.jenkins_timeout_s,
+                                   "a positive number of seconds"),
+            jenkins_attempts=read("BUILDBUTLER_JENKINS_ATTEMPTS", _at_least_one, cls.jenkins_attempts,
+                                  "a whole number of tries, at least 1"),
         )
         if errors:
             raise SettingsError("bad settings: " + "; ".join(errors))
@@ -85,6 +91,13 @@ class Settings:
 def _whole(raw: str) -> int:
     value = int(raw)
     if value < 0:
+        raise ValueError(raw)
+    return value
+
+
+def _at_least_one(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
         raise ValueError(raw)
     return value
 

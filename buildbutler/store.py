@@ -23,7 +23,7 @@ from typing import Literal
 
 import msgspec
 
-from buildbutler.connections import InvalidField, optional_text, validate_name, validate_url
+from buildbutler.connections import InvalidField, optional_text, validate_ca_bundle, validate_name, validate_url
 from buildbutler.migrations import migrate
 from buildbutler.secrets import SecretBox
 from buildbutler.settings import Settings
@@ -49,6 +49,8 @@ class Connection(msgspec.Struct, frozen=True, rename="camel"):
     last_sync_at: str | None
     last_sync_status: SyncStatus
     last_sync_error: str | None
+    ca_bundle: str | None = None  # the PEM file that verifies the controller's certificate (else the environment's)
+    tls_verify: bool = True  # False: certificate verification turned off for this connection, on purpose
 
 
 @dataclass(frozen=True)
@@ -136,17 +138,21 @@ class Store:
 
     # ---------- connections
 
-    def add_connection(self, name: str, url: str, username: str | None = None, token: str | None = None) -> Connection:
+    def add_connection(self, name: str, url: str, username: str | None = None, token: str | None = None,
+                       ca_bundle: str | None = None, tls_verify: bool = True) -> Connection:
         name, url = validate_name(name), validate_url(url, allow_link_local=self._allow_link_local)
         username, token = optional_text("username", username), optional_text("token", token)
+        ca_bundle = validate_ca_bundle(ca_bundle)
+        if not isinstance(tls_verify, bool):
+            raise InvalidField("tlsVerify", "tlsVerify must be true or false")
         encrypted = self._secrets.encrypt(token) if token else None
         connection_id = "c_" + secrets.token_hex(8)
         with self._connect() as db:
             try:
                 db.execute(
-                    "insert into connections (id, name, url, username, token_encrypted, created_at) "
-                    "values (?, ?, ?, ?, ?, ?)",
-                    (connection_id, name, url, username, encrypted, _now()),
+                    "insert into connections (id, name, url, username, token_encrypted, created_at, ca_bundle, "
+                    "tls_verify) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (connection_id, name, url, username, encrypted, _now(), ca_bundle, int(tls_verify)),
                 )
             except sqlite3.IntegrityError:
                 raise ConflictError(f"a connection named {name!r} already exists") from None
@@ -189,7 +195,7 @@ class Store:
             id=row["id"], name=row["name"], url=row["url"], username=row["username"],
             has_token=row["token_encrypted"] is not None, created_at=row["created_at"],
             last_sync_at=row["last_sync_at"], last_sync_status=row["last_sync_status"],
-            last_sync_error=row["last_sync_error"],
+            last_sync_error=row["last_sync_error"], ca_bundle=row["ca_bundle"], tls_verify=bool(row["tls_verify"]),
         )
 
     # ---------- sync history

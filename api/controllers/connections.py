@@ -40,7 +40,8 @@ class ConnectionsController(Controller):
     ) -> Connection:
         """Register a Jenkins controller. `name` must be unique; `url` an absolute http(s) URL."""
         try:
-            return store.add_connection(data.name, data.url, username=data.username, token=data.token)
+            return store.add_connection(data.name, data.url, username=data.username, token=data.token,
+                                        ca_bundle=data.ca_bundle, tls_verify=data.tls_verify)
         except InvalidField as exc:
             raise bad_parameter(exc.field, str(exc), source="body") from None
         except ConflictError as exc:

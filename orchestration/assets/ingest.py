@@ -71,6 +71,10 @@ def sync_connection(settings: Settings, connection: Connection, credentials: tup
             max_in_flight=config.max_in_flight,
             log_cap_bytes=config.log_cap_mib * 2**20,
             allow_link_local=settings.allow_link_local,
+            ca_bundle=connection.ca_bundle,
+            tls_verify=connection.tls_verify,
+            timeout_s=settings.jenkins_timeout_s,
+            max_attempts=settings.jenkins_attempts,
         ),
         progress=partial(reporter().fetched, connection.name),
     )

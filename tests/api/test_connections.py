@@ -75,7 +75,7 @@ def test_create_list_delete(client):
     assert created["id"].startswith("c_")
     assert {k: v for k, v in created.items() if k not in ("id", "createdAt")} == {
         "name": "Production Jenkins", "url": "https://jenkins.example.com", "username": "ci-bot", "hasToken": True,
-        "lastSyncAt": None, "lastSyncStatus": "never", "lastSyncError": None,
+        "lastSyncAt": None, "lastSyncStatus": "never", "lastSyncError": None, "caBundle": None, "tlsVerify": True,
     }
     assert client.get("/api/v1/connections", headers=ADMIN).json() == {"data": [created]}
     assert client.delete(f"/api/v1/connections/{created['id']}", headers=ADMIN).status_code == 204
@@ -107,12 +107,26 @@ def test_duplicate_name_is_409_conflict(client):
     ({"name": 5, "url": "https://a.example.com"}, "name"),
     ({"url": "https://a.example.com"}, "name"),
     ({"name": "ok", "url": "https://a.example.com", "tokne": "typo"}, "tokne"),  # refused, not dropped
+    ({"name": "ok", "url": "https://a.example.com", "caBundle": "relative/ca.pem"}, "caBundle"),
+    ({"name": "ok", "url": "https://a.example.com", "caBundle": "/nowhere/ca.pem"}, "caBundle"),
+    ({"name": "ok", "url": "https://a.example.com", "tlsVerify": "no"}, "tlsVerify"),
 ])
 def test_invalid_connections_are_400_naming_the_field(client, body, parameter):
     response = client.post("/api/v1/connections", json=body, headers=ADMIN)
     assert response.status_code == 400, response.text
     error = response.json()["error"]
     assert error["code"] == "bad_request" and error["details"]["parameter"] == parameter
+
+
+def test_a_connection_keeps_its_ca_bundle_and_its_tls_opt_out(client, tmp_path):
+    bundle = tmp_path / "corporate-ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    own = create(client, name="own-ca", url="https://jenkins.corp.example", caBundle=str(bundle)).json()
+    insecure = create(client, name="insecure", url="https://jenkins.lab.example", tlsVerify=False).json()
+    assert (own["caBundle"], own["tlsVerify"]) == (str(bundle), True)
+    assert (insecure["caBundle"], insecure["tlsVerify"]) == (None, False)
+    listed = {c["name"]: c for c in client.get("/api/v1/connections", headers=ADMIN).json()["data"]}
+    assert listed["own-ca"] == own and listed["insecure"] == insecure
 
 
 def test_malformed_json_body_is_400(client):

@@ -59,12 +59,14 @@ def user_version(home: Home) -> int:
 
 def test_a_new_store_runs_every_migration(fresh_home: Home):
     Store(Settings(home=fresh_home))
-    assert user_version(fresh_home) == LATEST == 1
+    assert user_version(fresh_home) == LATEST == 2
     with closing(sqlite3.connect(fresh_home.operational_db)) as db:
         tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
         columns = [row[1] for row in db.execute("pragma table_info(api_tokens)")]
+        connection_columns = [row[1] for row in db.execute("pragma table_info(connections)")]
     assert {"connections", "sync_runs", "api_tokens"} <= tables
     assert columns == ["token_sha256", "role", "name", "created_at", "id", "last_used_at"]
+    assert connection_columns[-2:] == ["ca_bundle", "tls_verify"]
 
 
 @pytest.mark.parametrize("tokens_listed", [False, True], ids=["before-token-ids", "with-token-ids"])
@@ -74,6 +76,7 @@ def test_a_store_from_before_migrations_is_upgraded_in_place(fresh_home: Home, t
     assert user_version(fresh_home) == LATEST
     (connection,) = store.list_connections()
     assert (connection.id, connection.name, connection.last_sync_status) == ("c_00000000000000aa", "prod", "success")
+    assert (connection.ca_bundle, connection.tls_verify) == (None, True)  # migration 2: verified, as before
     (token,) = store.list_api_tokens()
     assert re.fullmatch(r"t_[0-9a-f]{12}", token.id) and (token.name, token.role) == ("ops", "admin")
     if tokens_listed:
