@@ -67,4 +67,4 @@ class ConnectionsController(Controller):
             username, token = store.credentials(connection.id)
         except SecretKeyMismatch as exc:
             return ConnectionCheck(ok=False, status=None, message=str(exc))
-        return probe(connection.url, username, token, allow_link_local=settings.allow_link_local)
+        return probe(connection, username, token, allow_link_local=settings.allow_link_local)

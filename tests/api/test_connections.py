@@ -149,6 +149,7 @@ def test_connection_test_uses_the_stored_credentials(client):
         assert response.json() == {"ok": True, "status": 200, "message": "Blue Ocean answered."}
         refused = client.post(f"/api/v1/connections/{bad['name']}/test", headers=ADMIN).json()  # by name works too
         assert refused["ok"] is False and refused["status"] == 401
+        assert refused["message"] == "unauthorized (HTTP 401): check the connection's user name and API token"
         assert "denied" not in refused["message"]  # the controller's body is never passed back
     assert client.post("/api/v1/connections/c_missing/test", headers=ADMIN).status_code == 404
 
@@ -160,7 +161,9 @@ def test_connection_test_does_not_follow_redirects_or_reach_closed_ports(client)
         assert result["ok"] is False and result["status"] == 302 and "elsewhere" not in result["message"]
     down = create(client, name="down", url=url).json()  # the server is gone now
     result = client.post(f"/api/v1/connections/{down['id']}/test", headers=ADMIN).json()
-    assert result == {"ok": False, "status": None, "message": "Could not reach the controller (ConnectionError)."}
+    # the very line the sync prints for it (ingestion.blueocean.errors)
+    assert result == {"ok": False, "status": None,
+                      "message": "not reachable (connection refused): check the URL and that Jenkins is up"}
 
 
 def test_jenkins_token_never_appears_in_responses_or_in_plaintext_under_home(fresh_home: Home):
