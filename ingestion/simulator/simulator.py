@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 from datetime import datetime
 from typing import Self
@@ -40,14 +41,18 @@ class Simulator:
         self._state = State(self.controller, Faults(float(fault_rate), float(fault_delay), self.seed),
                             username, password, prefix, prefixed_links)
         self._server: SimulatorHTTPServer | None = None
+        self._scheme = "http"
         self._thread: threading.Thread | None = None
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> Self:
-        """Serve in a background thread; returns self."""
+    def start(self, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None) -> Self:
+        """Serve in a background thread, over HTTPS with `tls` (a server context); returns self."""
         if self._server is not None:
             raise RuntimeError("simulator already started")
         self._state.stopping.clear()
         self._server = SimulatorHTTPServer((host, port), self._state)
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        self._scheme = "https" if tls is not None else "http"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="blueocean-simulator", daemon=True)
         self._thread.start()
@@ -60,7 +65,7 @@ class Simulator:
         if self._server is None:
             raise RuntimeError("simulator not started")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{self.prefix}"
+        return f"{self._scheme}://{host}:{port}{self.prefix}"
 
     @property
     def request_count(self) -> int:
