@@ -17,18 +17,17 @@ from buildbutler.store import Connection
 from ingestion.blueocean import BlueOceanClient, SourceConfig
 from ingestion.blueocean.errors import BlueOceanRequestError, failure_reason
 
-TIMEOUT_S = 10.0
 
-
-def probe(connection: Connection, username: str | None, token: str | None, *,
+def probe(connection: Connection, username: str | None, token: str | None, *, timeout_s: float,
           allow_link_local: bool = False) -> ConnectionCheck:
+    """`timeout_s` is the sync's (`Settings.jenkins_timeout_s`), so a slow controller reads the same here."""
     parts = urlsplit(connection.url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     if resolves_to_refused(parts.hostname or "", port, allow_link_local=allow_link_local):
         return ConnectionCheck(False, None, f"The host resolves to a link-local address; {LINK_LOCAL_HINT}.")
     try:
         config = SourceConfig(instance=connection.name, base_url=connection.url, username=username, token=token,
-                              max_in_flight=1, timeout_s=TIMEOUT_S, max_attempts=1, ca_bundle=connection.ca_bundle,
+                              max_in_flight=1, timeout_s=timeout_s, max_attempts=1, ca_bundle=connection.ca_bundle,
                               tls_verify=connection.tls_verify, allow_link_local=allow_link_local)
         client = BlueOceanClient(config)
         try:

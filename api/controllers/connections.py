@@ -67,4 +67,5 @@ class ConnectionsController(Controller):
             username, token = store.credentials(connection.id)
         except SecretKeyMismatch as exc:
             return ConnectionCheck(ok=False, status=None, message=str(exc))
-        return probe(connection, username, token, allow_link_local=settings.allow_link_local)
+        return probe(connection, username, token, timeout_s=settings.jenkins_timeout_s,
+                     allow_link_local=settings.allow_link_local)

@@ -9,6 +9,7 @@ failure category and its log, as it does for a controller at the root.
 from __future__ import annotations
 
 import os
+import subprocess
 from datetime import UTC, datetime
 
 import pytest
@@ -17,9 +18,12 @@ import requests
 from ingestion.simulator import Simulator
 from ingestion.simulator.resources import run_href
 from tests.orchestration.expected import expected_job
-from tests.orchestration.test_end_to_end import run
 from tests.support.cli_server import start_serving
-from tests.support.paths import BIN
+from tests.support.paths import BIN, REPO
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "buildbutler"), *args], capture_output=True, text=True, cwd=REPO, timeout=600)
 
 
 @pytest.fixture(scope="module")
