@@ -122,6 +122,8 @@ def blueocean_ingest(context: dg.AssetExecutionContext, config: SyncConfig):
     for connection in connections:
         store.record_sync_start(connection.name)
         credentials: tuple = (None, None)
+        if not connection.tls_verify:  # the connection's explicit opt-out (connections add --insecure)
+            context.log.warning(f"connection {connection.name}: TLS certificate verification is OFF ({connection.url})")
         try:
             credentials = store.credentials(connection.id)
             before = build_counts(home.warehouse, connection.name)

@@ -87,6 +87,8 @@ def world(tmp_path_factory):
     for name, url in urls.items():
         added = run("connections", "add", name, url, "--username", USER, "--token-stdin", stdin=TOKEN)
         assert added.returncode == 0, added.stderr
+    insecure = run("connections", "add", "lab", untrusted.url, "--insecure")  # the same server, on purpose
+    assert insecure.returncode == 0 and "verification is off" in insecure.stderr, insecure.stderr
     sync = run("sync")
     server, api = start_serving(env)
     admin = {"Authorization": f"Bearer {run('tokens', 'create', '--role', 'admin').stdout.strip()}"}
@@ -94,7 +96,7 @@ def world(tmp_path_factory):
     tests = {c["name"]: requests.post(f"{api}/api/v1/connections/{c['id']}/test", headers=admin, timeout=60)
              for c in connections.json()["data"]}
     yield {"home": home, "sync": sync, "lines": sync.stdout.splitlines(), "connections": connections, "tests": tests,
-           "healthy": healthy}
+           "healthy": healthy, "untrusted": untrusted}
     server.terminate()
     server.wait(timeout=20)
     for simulator in (healthy, locked, untrusted):
@@ -107,7 +109,7 @@ def test_exit_code_1_and_the_healthy_controller_synced(world):
     sync = world["sync"]
     assert sync.returncode == 1, sync.stdout + sync.stderr
     summary = world["lines"][-1]
-    assert "healthy success" in summary and "snapshot published" in summary, summary
+    assert "healthy success" in summary and "lab success" in summary and "snapshot published" in summary, summary
     assert all(f"{name} failed" in summary for name in EXPECTED), summary
 
 
@@ -131,9 +133,15 @@ def test_last_sync_error_and_the_connection_test_say_the_same(world):
 
 def test_the_healthy_builds_are_published(world):
     with duckdb.connect(str(world["home"] / "serving" / "current.duckdb"), read_only=True) as con:
-        published = con.execute("select count(*) from marts.fct_builds where instance = 'healthy'").fetchone()[0]
-        instances = {row[0] for row in con.execute("select distinct instance from marts.fct_builds").fetchall()}
-    assert published == sum(len(j["builds"]) for j in world["healthy"].truth()["jobs"]) and instances == {"healthy"}
+        published = dict(con.execute("select instance, count(*) from marts.fct_builds group by 1").fetchall())
+    assert published == {name: sum(len(j["builds"]) for j in world[sim].truth()["jobs"])
+                         for name, sim in (("healthy", "healthy"), ("lab", "untrusted"))}
+
+
+def test_turning_tls_verification_off_is_said_in_the_log(world):
+    log = (world["home"] / "logs" / "sync.log").read_text()
+    assert f"connection lab: TLS certificate verification is OFF ({world['untrusted'].url})" in log
+    assert world["tests"]["lab"].json()["ok"] is True  # the connection test honours the opt-out too
 
 
 def test_the_token_is_nowhere(world):
