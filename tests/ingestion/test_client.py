@@ -35,6 +35,23 @@ def test_href_becomes_url_without_reencoding_percent(server):
     assert server.paths == ["/blue/rest/organizations/jenkins/pipelines/Pipeline%20Editor/branches/feature%252Ffoo/"]
 
 
+ENCODED = "/blue/rest/organizations/jenkins/pipelines/%C3%89quipe%20Donn%C3%A9es/pipelines/caf%C3%A9%20api/runs/3/"
+
+
+@pytest.mark.parametrize("base", ["/jenkins", "/jenkins/"])
+@pytest.mark.parametrize("href", [
+    "/blue/rest/organizations/jenkins/pipelines/Équipe Données/pipelines/café api/runs/3/",  # as Blue Ocean writes it
+    "/jenkins/blue/rest/organizations/jenkins/pipelines/Équipe Données/pipelines/café api/runs/3/",  # with the path
+    ENCODED,  # every segment encoded already
+    "{origin}/jenkins/blue/rest/organizations/jenkins/pipelines/Équipe Données/pipelines/café api/runs/3/",  # absolute
+], ids=["plain", "context-path", "encoded", "absolute"])
+def test_hrefs_reach_the_api_under_a_context_path_once(server, base, href):
+    server.script["/jenkins" + ENCODED] = [OK]
+    client = BlueOceanClient(SourceConfig(instance="t", base_url=server.url + base, max_attempts=1))
+    assert client.get_json(href.format(origin=server.url)) == [{"id": "1"}]
+    assert server.paths == ["/jenkins" + ENCODED]
+
+
 @pytest.mark.parametrize("fault", [(500, b"boom", {}), (503, b"", {}), RESET, SHORT, CUT])
 def test_faults_are_retried(server, fault):
     server.script["/x/"] = [fault, fault, OK]
