@@ -32,6 +32,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import InsecureRequestWarning, NameResolutionError, NewConnectionError, ProxyError, SSLError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
+from buildbutler.connections import LINK_LOCAL_HINT, resolves_to_refused
 from ingestion.blueocean.config import SourceConfig
 from ingestion.blueocean.errors import (
     BlueOceanDataError,
@@ -94,6 +95,7 @@ class BlueOceanClient:
         self.base_url = config.base_url.rstrip("/")
         base = urlsplit(self.base_url)
         self._origin, self._context_path = f"{base.scheme}://{base.netloc}", base.path  # "/jenkins" or ""
+        self._host, self._scheme = base.hostname, base.scheme
         self._on_request = on_request
         self._slots = threading.BoundedSemaphore(config.max_in_flight)
         self._pool: ThreadPoolExecutor | None = None
@@ -189,7 +191,7 @@ class BlueOceanClient:
             try:
                 response = self._http.request("GET", target, timeout=self._timeout, retries=_NO_RETRIES,
                                               redirect=False, preload_content=not stream,
-                                              headers=self._headers_for(target))
+                                              headers=self._headers if target is url else self._headers_for(target))
             except (Urllib3Error, OSError) as exc:
                 raise _TryAgain(_describe(exc), unreachable=_why_unreachable(exc)) from None
             location = response.headers.get("Location")
@@ -198,14 +200,21 @@ class BlueOceanClient:
             response.drain_conn()
             response.release_conn()
             target = urljoin(target, location)
-            if API_ROOT + "/" not in urlsplit(target).path:
+            parts = urlsplit(target)
+            if API_ROOT + "/" not in parts.path:
                 raise LoginRedirect(url, response.status)
+            if parts.hostname != self._host and resolves_to_refused(
+                    parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80),
+                    allow_link_local=self.config.allow_link_local):  # the SSRF policy holds for redirects too
+                raise BlueOceanRequestError(f"GET {url}: redirected to a link-local address",
+                                            f"redirected to a link-local address: {LINK_LOCAL_HINT}", response.status)
         raise BlueOceanRequestError(f"GET {url}: more than {MAX_REDIRECTS} redirects",
                                     f"redirected more than {MAX_REDIRECTS} times: check the URL")
 
     def _headers_for(self, url: str) -> dict[str, str]:
-        """The credentials go to the connection's own host only (as urllib3 does on redirects)."""
-        if urlsplit(url).netloc == urlsplit(self.base_url).netloc:
+        """The credentials go to the connection's own host only, and never down from https to http."""
+        parts = urlsplit(url)
+        if parts.hostname == self._host and parts.scheme in ("https", self._scheme):
             return self._headers
         return {k: v for k, v in self._headers.items() if k != "Authorization"}
 

@@ -103,6 +103,13 @@ def test_a_redirect_out_of_the_api_is_a_login_page_and_not_followed(server):
     assert raised.value.status == 302 and "login page" in reason and "commenceLogin" not in reason
 
 
+def test_a_redirect_to_a_link_local_address_is_refused(server):
+    server.script["/blue/rest/x/"] = [(302, b"", {"Location": "http://169.254.169.254/blue/rest/x/"})]
+    with pytest.raises(BlueOceanRequestError) as raised:
+        make_client(server).get_json("/blue/rest/x/")
+    assert "link-local" in raised.value.reason and raised.value.status == 302
+
+
 def test_credentials_do_not_follow_a_redirect_to_another_host(server):
     other = ScriptedServer()
     try:
