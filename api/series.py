@@ -76,7 +76,8 @@ def series(cur: duckdb.DuckDBPyConnection, start: datetime, end: datetime, job: 
     bounds = buckets(start, end, interval)
     # `interval` is one of three literals, so its expression may be written into the SQL.
     rows = cur.execute(
-        f"select {BUCKET_US[interval]} as bucket, {FIVE}, {COUNTS} from snap.marts.fct_builds b where {WINDOW} group by 1",
+        f"select {BUCKET_US[interval]} as bucket, {FIVE}, {COUNTS} "
+        f"from snap.marts.fct_builds b where {WINDOW} group by 1",
         [start, end, job, job],
     ).fetchall()
     by_start = {bucket: rest for bucket, *rest in rows}
