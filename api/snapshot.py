@@ -30,7 +30,7 @@ import duckdb
 import numpy as np
 
 from api.answer_cache import AnswerCache
-from buildbutler.snapshot import resolve_current
+from buildbutler.snapshot import current_key, resolve_current
 
 log = logging.getLogger("buildbutler.api")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -163,12 +163,14 @@ class SnapshotReader:
             yield cursor
 
     def _acquire(self) -> Generation:
-        published = resolve_current(self._link)
+        # One stat per request; the link's path is resolved only when it points to a new file (resolving it on
+        # every request was the largest cost on the event loop after the response writes: api/README.md).
+        key = current_key(self._link)
         with self._lock:
-            if published is not None:
-                key = published.key
-                if (self._current is None or self._current.key != key) and key != self._broken_key:
-                    self._switch_to(published.path, key)
+            if key is not None and (self._current is None or self._current.key != key) and key != self._broken_key:
+                published = resolve_current(self._link)
+                if published is not None:
+                    self._switch_to(published.path, published.key)
             # else: the link is missing or dangling (replaced by hand?): keep serving what is open, if anything.
             if self._current is None:
                 raise SnapshotUnavailable(

@@ -94,7 +94,19 @@ def resolve_current(link: Path) -> Published | None:
         st = path.stat()
     except OSError:
         return None
-    return Published(path, (st.st_dev, st.st_ino, st.st_mtime_ns))
+    return Published(path, _key(st))
+
+
+def current_key(link: Path) -> tuple[int, int, int] | None:
+    """`resolve_current(link).key` with one `stat` (no path resolution): cheap enough to ask on every request."""
+    try:
+        return _key(os.stat(link))
+    except OSError:
+        return None
+
+
+def _key(st: os.stat_result) -> tuple[int, int, int]:
+    return st.st_dev, st.st_ino, st.st_mtime_ns
 
 
 def current_snapshot_file(home: Home) -> Path | None:
