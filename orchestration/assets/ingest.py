@@ -31,6 +31,7 @@ from ingestion.blueocean import (
     run_sync,
 )
 from ingestion.blueocean.errors import failure_reason
+from ingestion.blueocean.tables import TEST_RESULTS
 from orchestration.assets.config import WRITER_POOL, SyncConfig
 from orchestration.lineage import BlueOceanTranslator, raw_asset_key
 from orchestration.progress import BuildChanges, reporter
@@ -47,6 +48,8 @@ _TEMPLATE_PIPELINE = dlt.pipeline(
     pipelines_dir=str(Path(tempfile.gettempdir()) / "buildbutler-dlt-template"),
 )
 RAW_TABLES = tuple(_TEMPLATE_SOURCE.resources.keys())
+# Tables loaded, whose row counts a sync records: the resources' and `test_results` (loaded by `test_summaries`).
+LOADED_TABLES = (*RAW_TABLES, TEST_RESULTS.name)
 
 
 def selected_connections(store: Store, wanted: str | None) -> list[Connection]:
@@ -75,6 +78,7 @@ def sync_connection(settings: Settings, connection: Connection, credentials: tup
             tls_verify=connection.tls_verify,
             timeout_s=settings.jenkins_timeout_s,
             max_attempts=settings.jenkins_attempts,
+            test_results=settings.test_results,
         ),
         progress=partial(reporter().fetched, connection.name),
     )
@@ -83,7 +87,7 @@ def sync_connection(settings: Settings, connection: Connection, credentials: tup
                                   home.dlt_dir)
     run_sync(pipeline, source)  # a package left by a crash goes in first
     counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace else {}
-    return Counter({table: n for table, n in counts.items() if table in RAW_TABLES})
+    return Counter({table: n for table, n in counts.items() if table in LOADED_TABLES})
 
 
 def build_counts(warehouse: Path, instance: str) -> tuple[int, int]:

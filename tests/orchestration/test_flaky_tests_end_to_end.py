@@ -1,0 +1,67 @@
+"""Test analytics end to end: simulator → `buildbutler sync` (dlt, dbt, publish) → the snapshot and the API.
+
+Every flaky test the simulator planted and showed (failed and passed on one commit) is found, with its
+commits, and no other test is called flaky.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import duckdb
+import pytest
+
+from buildbutler.home import Home
+from ingestion.simulator import Simulator
+from tests.support.paths import BIN, REPO
+
+BUILDBUTLER = str(BIN / "buildbutler")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([BUILDBUTLER, *args], capture_output=True, text=True, cwd=REPO, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    saved = dict(os.environ)
+    home = tmp_path_factory.mktemp("tests-e2e") / "home"
+    os.environ["BUILDBUTLER_HOME"] = str(home)
+    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
+    sim = Simulator(seed=11).start()
+    try:
+        assert run("connections", "add", "ci", sim.url).returncode == 0
+        sync = run("sync")
+        assert sync.returncode == 0, sync.stdout + sync.stderr
+        yield {"sim": sim, "home": Home(home), "truth": sim.truth()}
+    finally:
+        sim.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def snapshot_rows(world, sql: str) -> list[tuple]:
+    with duckdb.connect(str(world["home"].current_snapshot), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_every_planted_flaky_test_is_found_and_no_other(world):
+    planted = {(t["job"], t["class_name"], t["name"], commit)
+               for t in world["truth"]["flaky_tests"] for commit in t["commits"]}
+    assert len({t[:3] for t in planted}) >= 10
+    found = set(snapshot_rows(world, """
+        select jobs.full_name, tests.class_name, tests.test_name, flaky.commit_sha
+        from marts.fct_flaky_test_results as flaky
+        inner join marts.dim_tests as tests using (test_id)
+        inner join marts.dim_jobs as jobs on jobs.job_id = tests.job_id"""))
+    assert found == planted
+
+
+def test_every_case_of_every_build_with_a_report_is_a_row(world):
+    ctl = world["sim"].controller
+    totals = [view.plan.tests[0] for job in ctl.jobs for n in range(job.first, job.last + 1)
+              if (view := ctl.view(job, n)).finished and view.plan.tests]
+    builds, rows = snapshot_rows(world, "select count(distinct build_id), count(*) from marts.fct_test_results")[0]
+    assert (builds, rows) == (len(totals), sum(totals))
+    assert world["sim"].requests_by_kind()["tests"] == len(totals)  # one tests/ request a build with a report

@@ -1,0 +1,62 @@
+-- Flaky tests by the field's rule: a test that both failed and passed on the same commit of a job (a
+-- build retried on that commit counts, and so does a retry within one build). One row per test and
+-- commit, over all history (dim_tests and the API count the commits of a window). Computed whole at
+-- every sync: only the commits on which a test failed are read twice.
+with
+
+results as (
+    select test_id, job_id, instance, build_id, commit_sha, status, started_at
+    from {{ ref('fct_test_results') }}
+    where commit_sha is not null and status in ('PASSED', 'FAILED')
+),
+
+failed_commits as (
+    select distinct test_id, commit_sha from results where status = 'FAILED'
+),
+
+on_failed_commits as (
+    select * from results semi join failed_commits using (test_id, commit_sha)
+),
+
+per_commit as (
+    select
+        test_id,
+        commit_sha,
+        any_value(job_id) as job_id,
+        any_value(instance) as instance,
+        count(distinct build_id) filter (where status = 'FAILED') as failed_builds,
+        count(distinct build_id) filter (where status = 'PASSED') as passed_builds,
+        min(started_at) as first_started_at,
+        max(started_at) as last_started_at,
+        arg_max(build_id, started_at) as last_build_id
+    from on_failed_commits
+    group by test_id, commit_sha
+    having count(*) filter (where status = 'PASSED') > 0
+),
+
+-- the time the failed builds took: each had to be run again
+retry_costs as (
+    select failed.test_id, failed.commit_sha, cast(sum(coalesce(builds.duration_ms, 0)) as bigint) as retry_cost_ms
+    from (select distinct test_id, commit_sha, build_id from on_failed_commits where status = 'FAILED') as failed
+    semi join per_commit using (test_id, commit_sha)
+    inner join {{ ref('fct_builds') }} as builds on builds.build_id = failed.build_id
+    group by failed.test_id, failed.commit_sha
+),
+
+final as (
+    select
+        per_commit.test_id,
+        per_commit.commit_sha,
+        per_commit.job_id,
+        per_commit.instance,
+        per_commit.failed_builds,
+        per_commit.passed_builds,
+        coalesce(retry_costs.retry_cost_ms, 0) as retry_cost_ms,
+        per_commit.first_started_at,
+        per_commit.last_started_at,
+        per_commit.last_build_id
+    from per_commit
+    left join retry_costs using (test_id, commit_sha)
+)
+
+select * from final
