@@ -11,9 +11,12 @@ import subprocess
 
 import duckdb
 import pytest
+import requests
 
 from buildbutler.home import Home
 from ingestion.simulator import Simulator
+from tests.api.snapshot_fixture import job_id
+from tests.support.cli_server import start_serving
 from tests.support.paths import BIN, REPO
 
 BUILDBUTLER = str(BIN / "buildbutler")
@@ -34,7 +37,12 @@ def world(tmp_path_factory):
         assert run("connections", "add", "ci", sim.url).returncode == 0
         sync = run("sync")
         assert sync.returncode == 0, sync.stdout + sync.stderr
-        yield {"sim": sim, "home": Home(home), "truth": sim.truth()}
+        server, base = start_serving()
+        token = run("tokens", "create", "--role", "viewer").stdout.strip()
+        yield {"sim": sim, "home": Home(home), "truth": sim.truth(), "api": base,
+               "headers": {"Authorization": f"Bearer {token}"}}
+        server.terminate()
+        server.wait(timeout=20)
     finally:
         sim.stop()
         os.environ.clear()
@@ -65,3 +73,30 @@ def test_every_case_of_every_build_with_a_report_is_a_row(world):
     builds, rows = snapshot_rows(world, "select count(distinct build_id), count(*) from marts.fct_test_results")[0]
     assert (builds, rows) == (len(totals), sum(totals))
     assert world["sim"].requests_by_kind()["tests"] == len(totals)  # one tests/ request a build with a report
+
+
+def test_the_api_lists_the_same_flaky_tests_first(world):
+    everything = "2000-01-01T00:00:00Z/2100-01-01T00:00:00Z"
+    flaky, page = [], 1
+    while True:
+        body = requests.get(f"{world['api']}/api/v1/tests", params={
+            "range": everything, "sort": "flaky", "page": page, "per_page": 100}, headers=world["headers"]).json()
+        flaky += [t for t in body["data"] if t["flakyCommits"]]
+        if not body["data"] or not body["data"][-1]["flakyCommits"]:
+            break
+        page += 1
+    planted = {(job_id("ci", t["job"]), t["class_name"], t["name"]): len(t["commits"])
+               for t in world["truth"]["flaky_tests"]}
+    assert {(t["jobId"], t["className"], t["name"]): t["flakyCommits"] for t in flaky} == planted
+    assert all(t["retryCost"] > 0 and t["failures"] > 0 for t in flaky)
+    # one of them: its history holds a failure and a pass on one commit
+    first = flaky[0]
+    history = requests.get(f"{world['api']}/api/v1/tests/{first['id']}", params={"range": everything,
+                           "per_page": 100}, headers=world["headers"]).json()["history"]["data"]
+    by_commit: dict[str, set[str]] = {}
+    for run_ in history:
+        by_commit.setdefault(run_["commit"], set()).add(run_["status"])
+    assert any({"FAILED", "PASSED"} <= statuses for statuses in by_commit.values())
+    failed_build = next(r["buildId"] for r in history if r["status"] == "FAILED")
+    failed = requests.get(f"{world['api']}/api/v1/builds/{failed_build}/tests", headers=world["headers"]).json()
+    assert first["id"] in {t["testId"] for t in failed["data"]} and all(t["errorText"] for t in failed["data"])
