@@ -142,12 +142,11 @@ def blueocean_source(
         to `test_results` as a table variant of this resource: each summary is fetched once, and decides."""
         done = finished(page)
         summaries = client.map(lambda run: client.get_json(run.href + "blueTestSummary/", missing_ok=True), done)
-        rows = {id(run): row for run, summary in zip(done, summaries, strict=True)
-                for row in parse.summary_rows(summary, run)}
-        for table in arrow_page(TEST_SUMMARIES, list(rows.values())):
+        found = [(run, parse.summary_rows(summary, run)) for run, summary in zip(done, summaries, strict=True)]
+        for table in arrow_page(TEST_SUMMARIES, [row for _, rows in found for row in rows]):
             yield dlt.mark.with_hints(table, TABLE_VARIANTS[TEST_SUMMARIES.name], create_table_variant=True)
         counted = "failed" if config.test_results == "failed" else "total"
-        wanted = [run for run in done if config.test_results != "none" and (rows.get(id(run)) or {}).get(counted)]
+        wanted = [run for run, rows in found if config.test_results != "none" and rows and rows[0][counted]]
         params = {"status": "FAILED"} if config.test_results == "failed" else None
 
         def cases(run: RunRow) -> list:

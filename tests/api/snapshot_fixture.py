@@ -263,12 +263,12 @@ create table marts.fct_test_results (build_id varchar, test_id varchar, job_id v
     _loaded_at timestamptz);
 create table marts.dim_tests (test_id varchar, job_id varchar, instance varchar, suite varchar, class_name varchar,
     test_name varchar, first_seen_at timestamptz, last_seen_at timestamptz, last_status varchar,
-    failing_since_at timestamptz, failing_since_build_id varchar, total_runs bigint, total_failures bigint,
-    window_runs bigint, window_failures bigint, window_failure_rate double, window_p50_duration_ms bigint,
-    window_p95_duration_ms bigint, window_flaky_commits bigint, window_retry_cost_ms bigint);
+    failing_since_at timestamptz, window_runs bigint, window_failures bigint, window_failure_rate double,
+    window_p50_duration_ms bigint, window_p95_duration_ms bigint, window_flaky_commits bigint,
+    window_retry_cost_ms bigint);
 create table marts.fct_flaky_test_results (test_id varchar, commit_sha varchar, job_id varchar, instance varchar,
     failed_builds bigint, passed_builds bigint, retry_cost_ms bigint, first_started_at timestamptz,
-    last_started_at timestamptz, last_build_id varchar);
+    last_started_at timestamptz, last_build_id varchar, _loaded_at timestamptz);
 """
 
 
@@ -345,7 +345,6 @@ def _write_tests(con: duckdb.DuckDBPyConnection, builds: list[FixtureBuild]) -> 
         since = streak[0] if last_result.status == "FAILED" else None
         dims.append((tid, first.job_id, first.instance, last_result.suite, last_result.class_name, last_result.name,
                      first.started_at, last.started_at, last_result.status, since and since.started_at,
-                     since and since.build_id, len(runs), sum(t.status == "FAILED" for _, t in runs),
                      0, 0, None, None, None, 0, 0))
         commits: dict[str, list[tuple[FixtureBuild, FixtureTestResult]]] = {}
         for b, t in runs:
@@ -357,7 +356,7 @@ def _write_tests(con: duckdb.DuckDBPyConnection, builds: list[FixtureBuild]) -> 
             if failed and passed:
                 flaky.append((tid, sha, first.job_id, first.instance, len(failed), len(passed),
                               sum(b.duration_ms or 0 for b in failed.values()), on_commit[0][0].started_at,
-                              on_commit[-1][0].started_at, on_commit[-1][0].build_id))
+                              on_commit[-1][0].started_at, on_commit[-1][0].build_id, None))
     _insert(con, "marts.dim_tests", dims)
     _insert(con, "marts.fct_flaky_test_results", flaky)
 

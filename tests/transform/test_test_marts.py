@@ -5,7 +5,9 @@ Job `api` (pipeline): builds 1-2 on commit c1 (2 retries 1), 3 on c2, 4 on c3, 5
 - `OrderTest.broken` passes in 1-4, fails in 5 and 6 (different commits): failing since build 5, never flaky.
 - `OrderTest.retried` fails then passes inside build 3 (a retry within the build): flaky on c2.
 - `OrderTest.steady` passes everywhere with known durations.
-Then a second load brings build 7 (c5 again) where `broken` passes: c5 makes it flaky, its streak ends.
+Then a second load brings build 7 (c5 again) where `broken` passes: c5 makes it flaky, its streak ends
+(the incremental models take only that load); a third brings build 8 (c6), where `broken` fails again: a
+new streak. A full refresh then gives what the incremental runs gave.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from tests.transform.raw_fixture import RawWarehouse
 
 T0 = datetime(2025, 5, 5, 9, 0, tzinfo=UTC)
 JOB = "api"
-COMMITS = {1: "c1", 2: "c1", 3: "c2", 4: "c3", 5: "c4", 6: "c5", 7: "c5"}
+COMMITS = {1: "c1", 2: "c1", 3: "c2", 4: "c3", 5: "c4", 6: "c5", 7: "c5", 8: "c6"}
 DURATION_MS = 600_000
-STEADY_MS = {1: 100, 2: 110, 3: 120, 4: 130, 5: 140, 6: 150, 7: 160}
+STEADY_MS = {1: 100, 2: 110, 3: 120, 4: 130, 5: 140, 6: 150, 7: 160, 8: 170}
 
 
 def started(number: int) -> datetime:
@@ -33,7 +35,7 @@ def cases(number: int) -> list[tuple[str, str, int]]:
     """(name, status, duration ms) of the build's cases."""
     out = [("steady", "PASSED", STEADY_MS[number])]
     out.append(("flaky", "FAILED" if number == 1 else "PASSED", 2000))
-    out.append(("broken", "FAILED" if number in (5, 6) else "PASSED", 50))
+    out.append(("broken", "FAILED" if number in (5, 6, 8) else "PASSED", 50))
     if number == 3:
         out += [("retried", "FAILED", 900), ("retried", "PASSED", 800)]
     else:
@@ -95,7 +97,15 @@ def warehouse(tmp_path_factory):
     raw.load(rows_of([7]), load_id="1000.2", committed_at=T0 + timedelta(days=2))
     raw.close()
     run_dbt(path, work, "build")
-    return {"path": path, "first": first}
+    second = {"dim": dim_rows(path), "flaky": flaky(path)}
+    raw = RawWarehouse(path)
+    raw.load(rows_of([8]), load_id="1000.3", committed_at=T0 + timedelta(days=3))
+    raw.close()
+    run_dbt(path, work, "build")
+    third = {"dim": dim_rows(path), "flaky": flaky(path)}
+    run_dbt(path, work, "build", "--full-refresh")
+    refreshed = {"dim": dim_rows(path), "flaky": flaky(path)}
+    return {"path": path, "first": first, "second": second, "third": third, "refreshed": refreshed}
 
 
 def test_one_row_per_result_with_the_builds_start_and_commit(warehouse):
@@ -107,7 +117,7 @@ def test_one_row_per_result_with_the_builds_start_and_commit(warehouse):
     assert rows[3]["error_text"].startswith("java.lang.AssertionError") and rows[0]["error_text"] is None
     again = fetch(warehouse["path"], "select count(*) as n, count(distinct build_id || '/' || position) as keys "
                                      "from marts.fct_test_results")[0]
-    assert again["n"] == again["keys"] == sum(len(cases(n)) for n in range(1, 8))
+    assert again["n"] == again["keys"] == sum(len(cases(n)) for n in range(1, 9))
 
 
 def test_flaky_by_the_same_commit_rule(warehouse):
@@ -117,7 +127,7 @@ def test_flaky_by_the_same_commit_rule(warehouse):
     assert first[("flaky", "c1")]["retry_cost_ms"] == DURATION_MS
     assert (first[("retried", "c2")]["failed_builds"], first[("retried", "c2")]["passed_builds"]) == (1, 1)
     # build 7 retries c5 and passes `broken`: now flaky there too
-    assert set(flaky(warehouse["path"])) == {("flaky", "c1"), ("retried", "c2"), ("broken", "c5")}
+    assert set(warehouse["second"]["flaky"]) == {("flaky", "c1"), ("retried", "c2"), ("broken", "c5")}
 
 
 def test_dimension_first_and_last_seen_streak_and_window_stats(warehouse):
@@ -126,7 +136,7 @@ def test_dimension_first_and_last_seen_streak_and_window_stats(warehouse):
     assert (broken["first_seen_at"], broken["last_seen_at"], broken["last_status"]) == (started(1), started(6),
                                                                                           "FAILED")
     assert broken["failing_since_at"] == started(5)  # the first failure after its last pass
-    assert (broken["total_runs"], broken["total_failures"], broken["window_failures"]) == (6, 2, 2)
+    assert (broken["window_runs"], broken["window_failures"]) == (6, 2)
     assert broken["window_failure_rate"] == pytest.approx(2 / 6)
     steady = first["steady"]
     assert steady["failing_since_at"] is None and steady["window_failure_rate"] == 0
@@ -137,7 +147,16 @@ def test_dimension_first_and_last_seen_streak_and_window_stats(warehouse):
     assert (first["flaky"]["window_flaky_commits"], first["flaky"]["window_retry_cost_ms"]) == (1, DURATION_MS)
     assert first["disabled"]["window_runs"] == 0 and first["disabled"]["last_status"] == "SKIPPED"
     assert first["steady"]["window_flaky_commits"] == 0
-    later = dim_rows(warehouse["path"])
+    later = warehouse["second"]["dim"]
     assert later["broken"]["last_status"] == "PASSED" and later["broken"]["failing_since_at"] is None
     assert later["broken"]["window_flaky_commits"] == 1
     assert len({row["test_id"] for row in later.values()}) == len(later) == 5
+    assert (later["broken"]["first_seen_at"], later["broken"]["last_seen_at"]) == (started(1), started(7))
+
+
+def test_a_new_streak_and_incremental_runs_equal_a_full_refresh(warehouse):
+    third = warehouse["third"]
+    assert third["dim"]["broken"]["last_status"] == "FAILED"
+    assert third["dim"]["broken"]["failing_since_at"] == started(8)  # after its pass in build 7
+    assert third["dim"]["broken"]["last_seen_at"] == started(8)
+    assert third == warehouse["refreshed"]

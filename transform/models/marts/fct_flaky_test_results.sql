@@ -1,13 +1,33 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key=['test_id', 'commit_sha'],
+        incremental_strategy='delete+insert',
+    )
+}}
 -- Flaky tests by the field's rule: a test that both failed and passed on the same commit of a job (a
 -- build retried on that commit counts, and so does a retry within one build). One row per test and
--- commit, over all history (dim_tests and the API count the commits of a window). Computed whole at
--- every sync: only the commits on which a test failed are read twice.
+-- commit, over all history (dim_tests and the API count the commits of a window). Incremental: only
+-- the commits of the results committed since the last run are worked out again, from all their
+-- results; of those, only the commits on which a test failed are read twice.
 with
 
+{% if is_incremental() -%}
+new_commits as (
+    select distinct commit_sha
+    from {{ ref('fct_test_results') }}
+    where coalesce(_loaded_at, 'infinity'::timestamptz) > {{ newest_loaded_at(this) }}
+      and commit_sha is not null
+),
+{%- endif %}
+
 results as (
-    select test_id, job_id, instance, build_id, commit_sha, status, started_at
+    select test_id, job_id, instance, build_id, commit_sha, status, started_at, _loaded_at
     from {{ ref('fct_test_results') }}
     where commit_sha is not null and status in ('PASSED', 'FAILED')
+    {%- if is_incremental() %}
+      and commit_sha in (select commit_sha from new_commits)
+    {%- endif %}
 ),
 
 failed_commits as (
@@ -28,7 +48,8 @@ per_commit as (
         count(distinct build_id) filter (where status = 'PASSED') as passed_builds,
         min(started_at) as first_started_at,
         max(started_at) as last_started_at,
-        arg_max(build_id, started_at) as last_build_id
+        arg_max(build_id, started_at) as last_build_id,
+        max(_loaded_at) as _loaded_at
     from on_failed_commits
     group by test_id, commit_sha
     having count(*) filter (where status = 'PASSED') > 0
@@ -54,7 +75,8 @@ final as (
         coalesce(retry_costs.retry_cost_ms, 0) as retry_cost_ms,
         per_commit.first_started_at,
         per_commit.last_started_at,
-        per_commit.last_build_id
+        per_commit.last_build_id,
+        per_commit._loaded_at
     from per_commit
     left join retry_costs using (test_id, commit_sha)
 )

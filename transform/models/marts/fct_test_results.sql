@@ -12,21 +12,25 @@
 with
 
 results as (
-    select * from {{ ref('stg_blueocean__test_results') }}
+    -- the build's ids come with the join below: hashing them for every result cost more than the join
+    select
+        test_id, instance, job_full_name, number, position, suite, class_name, test_name, status, state,
+        duration_ms, age, error_text, _loaded_at
+    from {{ ref('stg_blueocean__test_results') }}
     {% if is_incremental() -%}
     where {{ loaded_since_last_run('test_results') }}
     {%- endif %}
 ),
 
 builds as (
-    select build_id, started_at, commit_sha from {{ ref('fct_builds') }}
+    select build_id, job_id, instance, job_full_name, number, started_at, commit_sha from {{ ref('fct_builds') }}
 ),
 
 final as (
     select
-        results.build_id,
+        builds.build_id,
         results.test_id,
-        results.job_id,
+        builds.job_id,
         results.instance,
         results.number,
         results.position,
@@ -42,9 +46,9 @@ final as (
         builds.commit_sha,
         results._loaded_at
     from results
-    inner join builds on builds.build_id = results.build_id
+    inner join builds using (instance, job_full_name, number)
     {% if not is_incremental() -%}
-    order by builds.started_at, results.build_id, results.position
+    order by builds.started_at, builds.build_id, results.position
     {%- endif %}
 )
 
