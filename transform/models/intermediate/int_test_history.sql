@@ -12,7 +12,9 @@
 {%- set since = newest_loaded_at(this) if is_incremental() else "'-infinity'::timestamptz" %}
 with
 
-new_results as (
+-- read twice below, and not materialized: DuckDB would otherwise keep every result of a full build
+-- in memory (measured: 2x the time at 17M results, and spilling beside the other models)
+new_results as not materialized (
     select test_id, job_id, instance, suite, class_name, test_name, status, started_at, position, _loaded_at
     from {{ ref('fct_test_results') }}
     where coalesce(_loaded_at, 'infinity'::timestamptz) > {{ since }}
@@ -23,12 +25,14 @@ new_figures as (
         test_id,
         any_value(job_id) as job_id,
         any_value(instance) as instance,
-        arg_max(suite, started_at) as suite,
-        arg_max(class_name, started_at) as class_name,
-        arg_max(test_name, started_at) as test_name,
+        -- class and name make the test id; a suite is the same for all of them but in odd reports
+        any_value(class_name) as class_name,
+        any_value(test_name) as test_name,
+        max(suite) as suite,
         min(started_at) as first_seen_at,
         max(started_at) as last_seen_at,
-        arg_max(status, {'started_at': started_at, 'position': position}) as last_status,
+        -- the newest result, the last of its build's list (an integer key: a struct key cost 4x)
+        arg_max(status, epoch_ms(started_at) * 1000000 + position) as last_status,
         max(started_at) filter (where status = 'PASSED') as last_passed_at,
         max(_loaded_at) as _loaded_at
     from new_results
