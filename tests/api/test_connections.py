@@ -76,6 +76,7 @@ def test_create_list_delete(client):
     assert {k: v for k, v in created.items() if k not in ("id", "createdAt")} == {
         "name": "Production Jenkins", "url": "https://jenkins.example.com", "username": "ci-bot", "hasToken": True,
         "lastSyncAt": None, "lastSyncStatus": "never", "lastSyncError": None, "caBundle": None, "tlsVerify": True,
+        "source": None,
     }
     assert client.get("/api/v1/connections", headers=ADMIN).json() == {"data": [created]}
     assert client.delete(f"/api/v1/connections/{created['id']}", headers=ADMIN).status_code == 204

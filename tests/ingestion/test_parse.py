@@ -174,8 +174,8 @@ def test_change_sets_current_and_legacy_fields():
 def test_test_summary_and_bad_shapes():
     rows = parse.summary_rows({"passed": 3, "failed": 1, "skipped": 0, "fixed": 0, "existingFailed": 1,
                                "regressions": 0, "total": 4}, a_run())
-    assert rows == [{"instance": "prod", "job_full_name": "steps", "number": 16, "source": "blueocean", "passed": 3, "failed": 1,
-                     "skipped": 0, "fixed": 0, "existing_failed": 1, "regressions": 0, "total": 4}]
+    assert rows == [{"instance": "prod", "job_full_name": "steps", "number": 16, "source": "blueocean", "passed": 3,
+                     "failed": 1, "skipped": 0, "fixed": 0, "existing_failed": 1, "regressions": 0, "total": 4}]
     assert parse.summary_rows(None, a_run()) == []
     with pytest.raises(BlueOceanDataError, match="expected a JSON object"):
         parse.node_rows(["not a node"], a_run())
