@@ -48,9 +48,11 @@ class Stages:
                     self._probed[run.href] = answer
                     return
             answer = self.client.get_json(f"{run.href}{WFAPI}", {"fullStages": "true"}, missing_ok=True)
-            self.kind = "wfapi" if answer is not None else "none"
             if answer is not None:
-                self._probed[run.href] = answer
+                self.kind, self._probed[run.href] = "wfapi", answer
+            elif self.client.get_json(f"{run.href}api/json", {"tree": "number"}, missing_ok=True) is not None:
+                self.kind = "none"  # the build is there: the controller has neither plugin
+            # else the build was deleted meanwhile (log rotation): the next build probes again
 
     def _answer(self, run: RunRow, path: str, params: dict | None = None):
         with self._lock:

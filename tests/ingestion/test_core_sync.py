@@ -11,7 +11,9 @@ import requests
 
 from ingestion.blueocean import SourceConfig, ensure_raw_tables
 from ingestion.blueocean.fetcher import BlueOceanFetcher
-from ingestion.jenkins_core import CoreFetcher
+from ingestion.blueocean.parse import RunRow
+from ingestion.jenkins_core import CoreClient, CoreFetcher
+from ingestion.jenkins_core.stages import Stages
 from ingestion.simulator import CoreOptions, Simulator
 from ingestion.sources import NoJenkinsApi, detect
 from tests.ingestion.helpers import builds_of, detected_sync, dump, ms, query, stages_of
@@ -221,3 +223,27 @@ def test_a_controller_that_loses_blue_ocean_keeps_its_history(tmp_path):
     assert dict(query(warehouse, "select source, count(*) > 0 from blueocean_raw.runs group by all")) == {
         "blueocean": True, "core": True}
     assert query(warehouse, "select count(*) from blueocean_raw.jobs where source = 'blueocean'") == [(0,)]
+
+
+def test_a_build_deleted_before_the_stage_probe_does_not_decide_it(tmp_path):
+    """Every PGV and wfapi URL of a rotated build is 404, and so is the build: the next build probes again."""
+    server = ScriptedServer()
+    tree = (200, b'{"status":"ok","data":{"complete":true,"stages":[]}}', {"Content-Type": "application/json"})
+    server.script["/job/app/8/pipeline-overview/tree"] = [tree]
+    try:
+        stages = Stages(CoreClient(SourceConfig(instance="x", base_url=server.url, max_attempts=1)))
+        gone, there = a_run(7), a_run(8)
+        assert stages.nodes(gone) == [] and stages.kind is None
+        assert stages.nodes(there) == [] and stages.kind == "pgv"
+        assert [p.split("?")[0] for p in server.paths] == [
+            "/job/app/7/stages/tree", "/job/app/7/pipeline-overview/tree", "/job/app/7/pipeline-graph/tree",
+            "/job/app/7/wfapi/describe", "/job/app/7/api/json",
+            "/job/app/8/stages/tree", "/job/app/8/pipeline-overview/tree"]  # the probe's answer serves build 8
+    finally:
+        server.shutdown()
+
+
+def a_run(number: int) -> RunRow:
+    run = RunRow(instance="x", job_full_name="app", number=number, source="core")
+    run.href, run.has_graph, run.change_set, run.tests = f"/job/app/{number}/", True, [], None
+    return run
