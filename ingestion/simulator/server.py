@@ -5,6 +5,9 @@ and nothing answers outside it. Blue Ocean writes its `_links` hrefs from `/blue
 context path (its own UI prepends the root URL unless an href already starts with it); with
 `prefixed_links` they carry it, as some proxies and versions give them.
 
+With `core` options the controller has no Blue Ocean: `/blue/rest/` is 404 and the classic paths
+below the context path answer instead (core JSON, Pipeline Graph View, Stage View: core_routes.py).
+
 Per request: count it, maybe inject a fault, check basic auth, resolve the path, page the result
 (`start`/`limit`, and the `Link` header Blue Ocean always sends), prune with `tree=`, and write it.
 Admin endpoints under `/__simulator__/` are neither counted, faulted nor authenticated.
