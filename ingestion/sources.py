@@ -14,20 +14,12 @@ from collections.abc import Callable
 from dlt.extract.source import DltSource
 
 from ingestion.blueocean import BlueOceanClient, SourceConfig, blueocean_source
-from ingestion.blueocean.errors import BlueOceanRequestError
+from ingestion.blueocean.errors import NoJenkinsApi
 from ingestion.blueocean.fetcher import BlueOceanFetcher
 from ingestion.jenkins_core import CoreClient, CoreFetcher
 
 Fetcher = BlueOceanFetcher | CoreFetcher
-
-
-class NoJenkinsApi(BlueOceanRequestError):
-    """Neither Blue Ocean nor the core JSON API answers: not Jenkins, or not at this URL."""
-
-    def __init__(self, url: str):
-        super().__init__(f"GET {url}: HTTP 404 on /blue/rest/organizations/jenkins/ and /api/json",
-                         "no Jenkins API found (HTTP 404 on /blue/rest/organizations/jenkins/ and /api/json): "
-                         "check the URL is Jenkins' root URL, with its context path", 404)
+__all__ = ["Fetcher", "NoJenkinsApi", "detect", "jenkins_source"]
 
 
 def detect(config: SourceConfig, on_request: Callable[[str], None] | None = None) -> Fetcher:
