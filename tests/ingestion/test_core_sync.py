@@ -16,7 +16,7 @@ from ingestion.jenkins_core import CoreClient, CoreFetcher
 from ingestion.jenkins_core.stages import Stages
 from ingestion.simulator import CoreOptions, Simulator
 from ingestion.sources import NoJenkinsApi, detect
-from tests.ingestion.helpers import builds_of, detected_sync, dump, ms, query, stages_of
+from tests.ingestion.helpers import builds_of, detected_sync, differences, dump, ms, query, stages_of
 from tests.ingestion.scripted_server import ScriptedServer
 
 
@@ -247,3 +247,12 @@ def a_run(number: int) -> RunRow:
     run = RunRow(instance="x", job_full_name="app", number=number, source="core")
     run.href, run.has_graph, run.change_set, run.tests = f"/job/app/{number}/", True, [], None
     return run
+
+
+def test_faults_end_equal_to_a_fault_free_sync(first, tmp_path):
+    """5xx, 429, stalls, resets and cut-off bodies from the core API are retried like Blue Ocean's."""
+    with Simulator(seed=7, core=CoreOptions(), fault_rate=0.2, fault_delay=0.5) as sim:
+        assert detected_sync(sim.url, tmp_path, timeout_s=0.4, max_attempts=10, backoff_factor_s=0.05) == "core+pgv"
+        faults = sim.stats()["faults"]
+    assert all(faults.values()), f"every kind of fault should have happened: {faults}"
+    assert differences(dump(first["warehouse"]), dump(tmp_path / "warehouse.duckdb")) == {}
