@@ -19,7 +19,7 @@ across sources and a controller that loses or gains Blue Ocean keeps its history
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import unquote
 
 from ingestion.blueocean.parse import (
@@ -109,6 +109,10 @@ def _commit(actions: list) -> str | None:
     return None
 
 
+def _minus_ms(moment: datetime | None, ms: int | None) -> datetime | None:
+    return None if moment is None or ms is None else moment - timedelta(milliseconds=ms)
+
+
 def run_row(build: dict, *, instance: str, job_full_name: str, href: str, fetched_at: datetime) -> RunRow:
     """A `runs` row of a core build; `href` is the build's path (ending in '/')."""
     build = expect_object(build, f"build of {job_full_name}")
@@ -127,12 +131,10 @@ def run_row(build: dict, *, instance: str, job_full_name: str, href: str, fetche
         number=number,
         state="RUNNING" if building else "FINISHED",
         result=to_text(build.get("result")) or "UNKNOWN",
-        enqueue_time=(datetime.fromtimestamp((start.timestamp() * 1000 - queue["queuing_duration_ms"]) / 1000,
-                                             tz=start.tzinfo)
-                      if start is not None and queue["queuing_duration_ms"] is not None else None),
+        # core exports no enqueue time: only the Metrics plugin's wait gives it
+        enqueue_time=_minus_ms(start, queue["queuing_duration_ms"]),
         start_time=start,
-        end_time=(datetime.fromtimestamp(start.timestamp() + duration / 1000, tz=start.tzinfo)
-                  if start is not None and duration is not None and not building else None),
+        end_time=None if building or duration is None else _minus_ms(start, -duration),
         duration_ms=None if building else duration,
         estimated_duration_ms=estimate if estimate is not None and estimate >= 0 else None,
         run_type=short_class(build) or None,
@@ -195,8 +197,11 @@ def pgv_data(answer, what: str):
 
 
 def _state(value, table: dict) -> tuple[str | None, str | None]:
+    """(state, result) of a PGV state (any case) or a Stage View status; an unknown one is kept as the state."""
     text = to_text(value)
-    return table.get(text.lower() if table is PGV_STATES else text, (text, "UNKNOWN")) if text else (None, None)
+    if not text:
+        return None, None
+    return table.get(text.lower(), table.get(text, (text.upper(), "UNKNOWN")))
 
 
 def _node(run: RunRow, stage: dict, position: int, node_type: str, first_parent: str | None,
