@@ -63,6 +63,10 @@ class Build(CamelStruct):
     branch: str | None
     commit: str | None
     failure_category: str | None
+    # Beyond the contract's fields (docs/contract.md): the Pipeline's own waits for an executor after it
+    # started (Metrics plugin), and the Jenkins API the build was read from.
+    in_pipeline_queue_time: int | None = None
+    source: str | None = None
 
 
 class ParallelBranch(msgspec.Struct):
@@ -79,7 +83,7 @@ class Stage(msgspec.Struct, omit_defaults=True):
     parallel: list[ParallelBranch] | msgspec.UnsetType = msgspec.UNSET
 
 
-class BuildDetail(Build):
+class BuildDetail(Build, kw_only=True):
     stages: list[Stage]
 
 

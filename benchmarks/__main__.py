@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from tests.support.paths import REPO
 
 # Benchmark module (benchmarks/<name>.py) -> the heading its section starts with.
-BENCHMARKS = {"ingestion": "## Ingestion", "dbt": "## Warehouse", "api": "## API"}
+BENCHMARKS = {"ingestion": "## Ingestion", "dbt": "## Warehouse", "api": "## API", "sources": "## Sources"}
 TARGET = REPO / "docs" / "benchmarks.md"
 
 

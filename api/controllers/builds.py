@@ -22,7 +22,7 @@ from api.snapshot import SnapshotReader
 from api.timerange import parse_instant
 
 BUILD_COLUMNS = """build_id, job_id, number, state, result, duration_ms, queue_time_ms,
-    strftime(started_at, '%Y-%m-%dT%H:%M:%SZ'), branch, commit_sha, failure_category"""
+    strftime(started_at, '%Y-%m-%dT%H:%M:%SZ'), branch, commit_sha, failure_category, in_pipeline_queue_ms, source"""
 BUILD_FILTERS = """
 where job_id = ?
   and (? is null or result = ?)

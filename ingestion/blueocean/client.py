@@ -152,7 +152,8 @@ class BlueOceanClient:
                 return
             start += limit
 
-    def get_log(self, href: str, cap_bytes: int) -> tuple[str, int | None, bool] | None:
+    def get_log(self, href: str, cap_bytes: int, params: dict[str, Any] | None = None,
+                ) -> tuple[str, int | None, bool] | None:
         """Stream a console log, keeping at most `cap_bytes`: (text, X-Text-Size, truncated), None on 404."""
 
         def read(response: urllib3.BaseHTTPResponse) -> tuple[str, int | None, bool]:
@@ -160,7 +161,8 @@ class BlueOceanClient:
             reported = response.headers.get("X-Text-Size", "")
             return text, int(reported) if reported.isdigit() else (None if truncated else read_bytes), truncated
 
-        result = self._get(self.url(href, {"start": 0}), read, missing_ok=True, stream=True)
+        result = self._get(self.url(href, {"start": 0} if params is None else params), read, missing_ok=True,
+                           stream=True)
         return None if result is _MISSING else result
 
     def _get(self, url: str, read: Callable[[urllib3.BaseHTTPResponse], Any], finish: Callable[[Any], T] = _same,
@@ -201,7 +203,7 @@ class BlueOceanClient:
             response.release_conn()
             target = urljoin(target, location)
             parts = urlsplit(target)
-            if API_ROOT + "/" not in parts.path:
+            if not self._stays_on_api(url, parts.path):
                 raise LoginRedirect(url, response.status)
             if parts.hostname != self._host and resolves_to_refused(
                     parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80),
@@ -210,6 +212,10 @@ class BlueOceanClient:
                                             f"redirected to a link-local address: {LINK_LOCAL_HINT}", response.status)
         raise BlueOceanRequestError(f"GET {url}: more than {MAX_REDIRECTS} redirects",
                                     f"redirected more than {MAX_REDIRECTS} times: check the URL")
+
+    def _stays_on_api(self, url: str, target_path: str) -> bool:
+        """Whether a redirect's target is still the API (else it is a login page)."""
+        return API_ROOT + "/" in target_path
 
     def _headers_for(self, url: str) -> dict[str, str]:
         """The credentials go to the connection's own host only, and never down from https to http."""

@@ -78,7 +78,8 @@ def build_json(build) -> dict:
     return {"id": build.build_id, "jobId": build.job_id, "number": build.number, "state": build.state,
             "result": build.result, "duration": build.duration_ms, "queueTime": build.queue_time_ms,
             "timestamp": build.timestamp, "branch": build.branch, "commit": build.commit_sha,
-            "failureCategory": build.failure_category}
+            "failureCategory": build.failure_category, "inPipelineQueueTime": build.in_pipeline_queue_ms,
+            "source": build.source}
 
 
 def test_builds_newest_first_with_contract_fields(client, fixture_data):
