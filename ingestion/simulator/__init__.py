@@ -9,7 +9,8 @@ layout (items), recipes (stages), plan (one build), view (a build at `now`), log
 (console text), resources (JSON), routes and server (HTTP), controller (time and `advance()`).
 """
 
+from .layout import GivenBuild
 from .serve import serve_forever
 from .simulator import Simulator
 
-__all__ = ["Simulator", "serve_forever"]
+__all__ = ["GivenBuild", "Simulator", "serve_forever"]
