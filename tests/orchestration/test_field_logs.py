@@ -49,6 +49,14 @@ AGENT_LOGS = [
 ]
 
 
+# Over the default cap of 10 MiB: the agent is named at the start, the evidence is at the end.
+BIG_LOG = ("Started by user alice\nRunning on build-01.ci.example.com in /home/jenkins/workspace/big\n"
+           + "".join(f"[INFO] Downloaded from central: https://repo.example.com/m2/artifact-{i}.jar (12 kB)\n"
+                     for i in range(150_000))
+           + "ERROR: Error fetching remote repo 'origin'\nhudson.plugins.git.GitException: Failed to fetch\n"
+           + "Finished: FAILURE\n")
+
+
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(BIN / "buildbutler"), *args], capture_output=True, text=True, cwd=REPO, timeout=900)
 
@@ -88,7 +96,9 @@ def world(tmp_path_factory):
         "field-logs/as a console": [GivenBuild(jenkins_result(c["text"]), as_a_console(c["text"]), c["category"])
                                     for c in cases],
         "agents": [GivenBuild("SUCCESS", text, None, labels) for text, labels in AGENT_LOGS],
+        "big log": [GivenBuild("FAILURE", BIG_LOG, "scm_error", ("build-01.ci.example.com",))],
     }
+    assert len(BIG_LOG.encode()) > 10 * 2**20
     saved = dict(os.environ)
     home = tmp_path_factory.mktemp("field-logs") / "home"
     os.environ["BUILDBUTLER_HOME"] = str(home)
@@ -190,12 +200,30 @@ def test_the_log_endpoint_serves_the_text_as_jenkins_gave_it(world):
         assert log.content == as_a_console(case["text"]).encode(), case["file"]  # CR and escapes kept
 
 
-def test_every_running_on_line_gives_a_label(world):
-    builds = builds_of(world, "/", "agents")
+def labels(world) -> dict[str, list[str]]:
+    """Every build's labels, from the published snapshot."""
     with duckdb.connect(str(world["home"] / "serving" / "current.duckdb"), read_only=True) as snapshot:
-        rows = snapshot.execute("select build_id, label from marts.bridge_build_labels").fetchall()
-    labels: dict[str, list[str]] = {}
+        rows = snapshot.execute("select build_id, label from marts.bridge_build_labels order by label").fetchall()
+    found: dict[str, list[str]] = {}
     for build_id, label in rows:
-        labels.setdefault(build_id, []).append(label)
+        found.setdefault(build_id, []).append(label)
+    return found
+
+
+def test_every_running_on_line_gives_a_label(world):
+    builds, found = builds_of(world, "/", "agents"), labels(world)
     for number, (text, expected) in enumerate(AGENT_LOGS, 1):
-        assert sorted(labels[builds[number]["id"]]) == (sorted(expected) or ["unknown"]), text
+        assert found[builds[number]["id"]] == (sorted(expected) or ["unknown"]), text
+
+
+def test_a_log_over_the_cap_keeps_its_head_and_its_tail(world):
+    build = builds_of(world, "/", "big log")[1]
+    assert get(world, f"/builds/{build['id']}").json()["logTruncated"] is True
+    whole = builds_of(world, "/field-logs", "as copied")[1]
+    assert get(world, f"/builds/{whole['id']}").json()["logTruncated"] is False
+    log = get(world, f"/builds/{build['id']}/log")
+    assert log.headers["X-Log-Truncated"] == "true" and len(log.content) <= 10 * 2**20 + 200
+    head, left_out, tail = re.split(r"(?m)^(\[\.\.\. about [\d,]+ bytes of this log left out: .*\]\n)", log.text)
+    assert BIG_LOG.startswith(head) and BIG_LOG.endswith(tail) and head and tail
+    # the evidence at the end classifies it, the agent at the start labels it
+    assert build["failureCategory"] == "scm_error" and labels(world)[build["id"]] == ["build-01.ci.example.com"]
