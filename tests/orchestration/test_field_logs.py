@@ -8,11 +8,14 @@ consoles write them (CRLF line ends, AnsiColor's colour codes, Timestamper's pre
 console notes) must get the same categories, and be served back byte for byte.
 
 The test writes docs/categories.md: the accuracy and the confusion table of this run.
+`FIELD_LOGS_DIR=<folder>` runs it on another folder of the same shape (an `index.tsv` with `file`
+and `category` columns beside the logs), printing its table instead of writing the doc.
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import os
 import re
 import subprocess
@@ -27,7 +30,7 @@ from ingestion.simulator import GivenBuild, Simulator
 from tests.support.cli_server import start_serving
 from tests.support.paths import BIN, REPO, SHARED
 
-FIELD_LOGS = SHARED / "field-logs"
+FIELD_LOGS = Path(os.environ.get("FIELD_LOGS_DIR") or SHARED / "field-logs")
 REPORT = REPO / "docs" / "categories.md"
 REQUIRED_ACCURACY = 0.95
 CATEGORIES = ("test_failure", "compilation_error", "dependency_error", "infrastructure", "timeout", "scm_error",
@@ -88,6 +91,12 @@ def as_a_console(text: str) -> str:
     return "\r\n".join(lines)
 
 
+def as_html(text: str) -> str:
+    """The text as a bot's comment or a mail carries it: escaped, bold words, lines joined by `<br/>`."""
+    escaped = re.sub(r"\b(ERROR|FATAL|FAILURE|Finished)\b", "<b>\\1</b>", html.escape(text, quote=False))
+    return "<br/>".join(escaped.split("\n"))
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     cases = field_cases()
@@ -95,6 +104,8 @@ def world(tmp_path_factory):
         "field-logs/as copied": [GivenBuild(jenkins_result(c["text"]), c["text"], c["category"]) for c in cases],
         "field-logs/as a console": [GivenBuild(jenkins_result(c["text"]), as_a_console(c["text"]), c["category"])
                                     for c in cases],
+        "field-logs/as html": [GivenBuild(jenkins_result(c["text"]), as_html(c["text"]), c["category"])
+                               for c in cases],
         "agents": [GivenBuild("SUCCESS", text, None, labels) for text, labels in AGENT_LOGS],
         "big log": [GivenBuild("FAILURE", BIG_LOG, "scm_error", ("build-01.ci.example.com",))],
     }
@@ -137,38 +148,49 @@ def categories_of(world, name: str) -> list[str]:
     return [builds[number]["failureCategory"] for number in range(1, len(world["cases"]) + 1)]
 
 
-def write_report(cases: list[dict], got: list[str], console_got: list[str]) -> None:
+VARIANTS = {"as copied": "as copied", "as a console": "as a console writes them (CRLF, colour codes, "
+             "Timestamper prefixes, console notes)", "as html": "as HTML carries them (escaped, `<b>`, `<br/>`)"}
+
+
+def report(cases: list[dict], got: dict[str, list[str]]) -> str:
+    """docs/categories.md: the accuracy of each variant, the confusion table and every log's category."""
     expected = [c["category"] for c in cases]
-    pairs = Counter(zip(expected, got, strict=True))
+    pairs = Counter(zip(expected, got["as copied"], strict=True))
     shown = [c for c in CATEGORIES if any(c in pair for pair in pairs)]
-    right = sum(e == g for e, g in zip(expected, got, strict=True))
-    console_right = sum(e == g for e, g in zip(expected, console_got, strict=True))
+
+    def right(variant: str) -> int:
+        return sum(e == g for e, g in zip(expected, got[variant], strict=True))
+
     lines = [
         "# Failure categories on real logs",
         "",
         "Written by `tests/orchestration/test_field_logs.py` on each run (commit it when it changes).",
-        "The logs of `../shared/field-logs/` (console logs of failed Jenkins builds from public projects,",
-        "labelled by a person) are served by the simulator as the logs of builds, synced (`buildbutler",
-        "sync`: dlt, dbt) and read back from the API. A build's result is its log's `Finished:` line, or",
-        "FAILURE when the copy stops before it. The rules are `transform/seeds/failure_patterns.csv`;",
-        "they read the log as `transform/macros/console_text.sql` cleans it.",
+        f"The {len(cases)} logs of `../shared/field-logs/` (console logs of failed Jenkins builds from public",
+        "projects, labelled by a person) are served by the simulator as the logs of builds, synced",
+        "(`buildbutler sync`: dlt, dbt) and read back from the API. A build's result is its log's `Finished:`",
+        "line, or FAILURE when the copy stops before it (an ABORTED build would be `aborted` without any",
+        "evidence). The rules are `transform/seeds/failure_patterns.csv`; they read the log as",
+        "`transform/macros/console_text.sql` cleans it.",
         "",
-        f"- As copied: **{right} of {len(cases)}** ({right / len(cases):.1%}); the test requires "
-        f"{REQUIRED_ACCURACY:.0%}.",
-        f"- The same logs as a console writes them (CRLF, colour codes, Timestamper prefixes, console "
-        f"notes): **{console_right} of {len(cases)}**.",
+        *(f"- {VARIANTS[v]}: **{right(v)} of {len(cases)}** ({right(v) / len(cases):.1%})" for v in VARIANTS),
         "",
-        "Confusion table (rows: the label; columns: the category the pipeline gave):",
+        f"The test requires {REQUIRED_ACCURACY:.0%} of the logs as copied, and the same categories for the",
+        "other two. The rules were written with these logs in view, so they also answer to logs written",
+        "after them: `tests/failure_logs/` 64-74 (tools this corpus does not show), held to the same 95% by",
+        "`tests/transform/test_failure_categories.py`.",
+        "",
+        "Confusion table of the logs as copied (rows: the label; columns: the category the pipeline gave):",
         "",
         "| label \\ got | " + " | ".join(shown) + " |",
         "|---|" + "---|" * len(shown),
     ]
     lines += [f"| {e} | " + " | ".join(str(pairs[(e, g)] or "") for g in shown) + " |"
               for e in shown if any(pair[0] == e for pair in pairs)]
-    lines += ["", "| file | label | got |", "|---|---|---|"]
-    lines += [f"| {c['file']} | {c['category']} | {g}{'' if g == c['category'] else ' ✗'} |"
-              for c, g in zip(cases, got, strict=True)]
-    Path(REPORT).write_text("\n".join(lines) + "\n")
+    lines += ["", "| file | label | " + " | ".join(VARIANTS) + " |", "|---|---|" + "---|" * len(VARIANTS)]
+    for i, case in enumerate(cases):
+        marks = [got[v][i] + ("" if got[v][i] == case["category"] else " ✗") for v in VARIANTS]
+        lines.append(f"| {case['file']} | {case['category']} | " + " | ".join(marks) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def test_the_sync_succeeds(world):
@@ -179,16 +201,25 @@ def test_the_sync_succeeds(world):
 
 def test_field_logs_get_the_category_a_person_gave(world):
     cases = world["cases"]
-    got, console_got = categories_of(world, "as copied"), categories_of(world, "as a console")
-    write_report(cases, got, console_got)
-    misses = [f"{c['file']}: {c['category']}, got {g}" for c, g in zip(cases, got, strict=True) if g != c["category"]]
+    got = {variant: categories_of(world, variant) for variant in VARIANTS}
+    table = report(cases, got)
+    if FIELD_LOGS == SHARED / "field-logs":
+        REPORT.write_text(table)
+    else:
+        print(table)
+    misses = [f"{c['file']}: {c['category']}, got {g}" for c, g in zip(cases, got["as copied"], strict=True)
+              if g != c["category"]]
     accuracy = 1 - len(misses) / len(cases)
     print(f"\nfield logs: {accuracy:.1%} of {len(cases)}", *misses, sep="\n  ")
-    assert len(cases) >= 20 and accuracy >= REQUIRED_ACCURACY, misses
+    assert cases and accuracy >= REQUIRED_ACCURACY, misses
 
 
 def test_colour_codes_crlf_and_timestamps_hide_no_evidence(world):
     assert categories_of(world, "as a console") == categories_of(world, "as copied")
+
+
+def test_html_escapes_and_br_line_breaks_hide_no_evidence(world):
+    assert categories_of(world, "as html") == categories_of(world, "as copied")
 
 
 def test_the_log_endpoint_serves_the_text_as_jenkins_gave_it(world):
