@@ -13,12 +13,13 @@
       rules anchored at a line's start still match.
 
     The first three are done only when the text holds what they remove: `contains` runs at memchr
-    speed where a regex pass over every log would cost as much as a rule. Timestamps can be on any
-    line, so that pass is unconditional: callers that do not need it (a regex that tolerates the
-    prefix) leave it out. `text` must be a column or a cheap expression: it appears several times. -#}
+    speed (0.05 s for 600 MB) where a regex pass costs about as much as a rule (2 s). Timestamps can
+    be on any line, so that pass is unconditional: callers that do not need it (a regex that steps
+    over the prefix) leave it out. `text` must be a column or a cheap expression: it appears several
+    times. -#}
 {% macro console_text(text, timestamps=true) -%}
-    {%- set markers = ["chr(27)", "chr(13)", "'<br'", "'<BR'", "'</'", "'<http'", "'&lt;'", "'&gt;'", "'&amp;'",
-                       "'&quot;'", "'&#39;'"] -%}
+    {#- what the first steps remove; text escaped for HTML has `&lt;` or `&gt;` (a plain `&` is too common) -#}
+    {%- set markers = ["chr(27)", "chr(13)", "'<br'", "'<BR'", "'</'", "'<http'", "'&lt;'", "'&gt;'"] -%}
     {%- set cleaned -%}
         case
             when {% for marker in markers %}contains({{ text }}, {{ marker }}){{ " or " if not loop.last }}{% endfor %}

@@ -17,8 +17,8 @@ logs as (
 ),
 
 readable as (
-    -- colour codes, console notes, CR and <br/> taken out; the timestamps are left to the
-    -- pattern below, which steps over them for less than a pass that removes them would cost
+    -- what console_text cleans but the timestamps: the pattern below steps over them for less
+    -- than a pass that removes them would cost on every log
     select build_id, {{ console_text('log_text', timestamps=false) }} as log_text, _loaded_at
     from logs
 ),
