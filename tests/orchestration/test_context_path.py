@@ -8,8 +8,6 @@ failure category and its log, as it does for a controller at the root.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from datetime import UTC, datetime
 
 import pytest
@@ -18,39 +16,17 @@ import requests
 from ingestion.simulator import Simulator
 from ingestion.simulator.resources import run_href
 from tests.orchestration.expected import expected_job
-from tests.support.cli_server import start_serving
-from tests.support.paths import BIN, REPO
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "buildbutler"), *args], capture_output=True, text=True, cwd=REPO, timeout=600)
+from tests.support.cli_server import api_get as get
+from tests.support.cli_server import synced_and_served
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    saved = dict(os.environ)
-    os.environ["BUILDBUTLER_HOME"] = str(tmp_path_factory.mktemp("context-path") / "home")
-    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
-    os.environ["BUILDBUTLER_RATE_LIMIT"] = "0"  # one request per build, and one per log
     sim = Simulator(seed=11, prefix="/jenkins", prefixed_links=True, field_names=True).start()
     assert sim.url.endswith("/jenkins")
-    added = run("connections", "add", "Forêt CI", sim.url + "/")
-    assert added.returncode == 0, added.stderr
-    sync = run("sync")
-    server, base = start_serving()
-    token = run("tokens", "create", "--role", "viewer").stdout.strip()
-    yield {"sim": sim, "sync": sync, "api": base, "headers": {"Authorization": f"Bearer {token}"}}
-    server.terminate()
-    server.wait(timeout=20)
+    with synced_and_served(tmp_path_factory.mktemp("context-path") / "home", "Forêt CI", sim.url + "/") as world:
+        yield {"sim": sim, **world}
     sim.stop()
-    os.environ.clear()
-    os.environ.update(saved)
-
-
-def get(world, path: str, **params) -> requests.Response:
-    response = requests.get(world["api"] + "/api/v1" + path, params=params, headers=world["headers"], timeout=30)
-    assert response.status_code == 200, (path, response.status_code, response.text[:300])
-    return response
 
 
 def listed(world, path: str) -> list[dict]:

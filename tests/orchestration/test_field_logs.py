@@ -18,17 +18,16 @@ import csv
 import html
 import os
 import re
-import subprocess
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pytest
-import requests
 
 from ingestion.simulator import GivenBuild, Simulator
-from tests.support.cli_server import start_serving
-from tests.support.paths import BIN, REPO, SHARED
+from tests.support.cli_server import api_get as get
+from tests.support.cli_server import synced_and_served
+from tests.support.paths import REPO, SHARED
 
 FIELD_LOGS = Path(os.environ.get("FIELD_LOGS_DIR") or SHARED / "field-logs")
 REPORT = REPO / "docs" / "categories.md"
@@ -58,10 +57,6 @@ BIG_LOG = ("Started by user alice\nRunning on build-01.ci.example.com in /home/j
                      for i in range(150_000))
            + "ERROR: Error fetching remote repo 'origin'\nhudson.plugins.git.GitException: Failed to fetch\n"
            + "Finished: FAILURE\n")
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "buildbutler"), *args], capture_output=True, text=True, cwd=REPO, timeout=900)
 
 
 def field_cases() -> list[dict]:
@@ -110,30 +105,10 @@ def world(tmp_path_factory):
         "big log": [GivenBuild("FAILURE", BIG_LOG, "scm_error", ("build-01.ci.example.com",))],
     }
     assert len(BIG_LOG.encode()) > 10 * 2**20
-    saved = dict(os.environ)
-    home = tmp_path_factory.mktemp("field-logs") / "home"
-    os.environ["BUILDBUTLER_HOME"] = str(home)
-    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
-    os.environ["BUILDBUTLER_RATE_LIMIT"] = "0"
     sim = Simulator(seed=3, given_logs=given).start()
-    added = run("connections", "add", "field", sim.url)
-    assert added.returncode == 0, added.stderr
-    sync = run("sync")
-    server, base = start_serving()
-    token = run("tokens", "create", "--role", "viewer").stdout.strip()
-    yield {"sim": sim, "cases": cases, "sync": sync, "home": home, "api": base,
-           "headers": {"Authorization": f"Bearer {token}"}}
-    server.terminate()
-    server.wait(timeout=20)
+    with synced_and_served(tmp_path_factory.mktemp("field-logs") / "home", "field", sim.url) as world:
+        yield {"sim": sim, "cases": cases, **world}
     sim.stop()
-    os.environ.clear()
-    os.environ.update(saved)
-
-
-def get(world, path: str, **params) -> requests.Response:
-    response = requests.get(world["api"] + "/api/v1" + path, params=params, headers=world["headers"], timeout=30)
-    assert response.status_code == 200, (path, response.status_code, response.text[:300])
-    return response
 
 
 def builds_of(world, folder: str, name: str) -> dict[int, dict]:
@@ -225,9 +200,7 @@ def test_html_escapes_and_br_line_breaks_hide_no_evidence(world):
 def test_the_log_endpoint_serves_the_text_as_jenkins_gave_it(world):
     builds = builds_of(world, "/field-logs", "as a console")
     for number, case in enumerate(world["cases"], 1):
-        log = requests.get(f"{world['api']}/api/v1/builds/{builds[number]['id']}/log", headers=world["headers"],
-                           timeout=30)
-        assert log.status_code == 200
+        log = get(world, f"/builds/{builds[number]['id']}/log")
         assert log.content == as_a_console(case["text"]).encode(), case["file"]  # CR and escapes kept
 
 
