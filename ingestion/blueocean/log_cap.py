@@ -98,7 +98,7 @@ def joined(head: Head, tail: bytes | None, tail_reported: int | None) -> CappedL
     start = head.data[: head.data.rfind(b"\n") + 1] or head.data
     end = tail or b""
     if b"\n" in end[:-1]:
-        end = end[end.index(b"\n") + 1:]  # the first line began before the tail
+        end = end[end.index(b"\n") + 1:]  # the first line may have begun before the tail
     end = end.lstrip(bytes(range(0x80, 0xC0)))  # no half character either
     # Jenkins counts the bytes of its raw log, console notes included: the gap is about that much
     left_out = f"about {max(0, size - len(start) - len(end)):,} bytes" if size is not None else "a part"

@@ -223,6 +223,8 @@ def _given(root: Folder, given_logs: dict[str, list[GivenBuild]]) -> None:
             parent = parent.children.setdefault(path[depth - 1], Folder(path[:depth]))
             if not isinstance(parent, Folder):
                 raise ValueError(f"{'/'.join(path[:depth])!r} is both a job and a folder")
+        if path[-1] in parent.children:
+            raise ValueError(f"{full_name!r} is both a job and a folder")
         _add(parent, Job(path, "freestyle", FREESTYLE, len(builds), tail=tuple(Outcome(b.result) for b in builds),
                          role="given", given=tuple(builds)))
 
