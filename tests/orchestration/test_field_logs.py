@@ -15,7 +15,6 @@ and `category` columns beside the logs), printing its table instead of writing t
 from __future__ import annotations
 
 import csv
-import html
 import os
 import re
 from collections import Counter
@@ -27,6 +26,7 @@ import pytest
 from ingestion.simulator import GivenBuild, Simulator
 from tests.support.cli_server import api_get as get
 from tests.support.cli_server import synced_and_served
+from tests.support.console import NOTE, as_a_console, as_html
 from tests.support.paths import REPO, SHARED
 
 FIELD_LOGS = Path(os.environ.get("FIELD_LOGS_DIR") or SHARED / "field-logs")
@@ -34,8 +34,6 @@ REPORT = REPO / "docs" / "categories.md"
 REQUIRED_ACCURACY = 0.95
 CATEGORIES = ("test_failure", "compilation_error", "dependency_error", "infrastructure", "timeout", "scm_error",
               "aborted", "unknown")
-NOTE = "\x1b[8mha:////4Ha9Yvbq2v3ZGsUnmsTDbQJcKfeLQa3aLXEkQ8/fI5mVAAAAoh+LCAAAAAAAAP9b85aBtbiIQTGjNKU4P08vOS+x\x1b[0m"
-
 # Label lines as controllers print them, and the agents a person reads in them.
 AGENT_LOGS = [
     ("[Pipeline] node\nRunning on build-01.ci.example.com in /home/jenkins/workspace/app\n",
@@ -70,26 +68,6 @@ def jenkins_result(text: str) -> str:
     and FAILURE makes the rules find the evidence (an ABORTED build is `aborted` without any)."""
     finished = re.findall(r"^Finished: ([A-Z_]+)", text, re.MULTILINE)
     return finished[-1] if finished else "FAILURE"
-
-
-def as_a_console(text: str) -> str:
-    """The text as a Jenkins console with the usual plugins writes it: Timestamper's prefix on every
-    line, Maven-style colours on the words that carry evidence, console notes before the Pipeline
-    lines, Windows line ends."""
-    lines = []
-    for i, line in enumerate(text.split("\n")):
-        line = re.sub(r"\b(ERROR|FATAL|FAILURE|FAILED|Failures|Errors|error)\b", "\x1b[1;31m\\1\x1b[m", line)
-        line = re.sub(r"^\[INFO\]", "[\x1b[1;34mINFO\x1b[m]", line)
-        if line.startswith("[Pipeline]"):
-            line = NOTE + line
-        lines.append(f"[2026-11-15T10:{i // 60 % 60:02d}:{i % 60:02d}.{i % 1000:03d}Z] {line}")
-    return "\r\n".join(lines)
-
-
-def as_html(text: str) -> str:
-    """The text as a bot's comment or a mail carries it: escaped, bold words, lines joined by `<br/>`."""
-    escaped = re.sub(r"\b(ERROR|FATAL|FAILURE|Finished)\b", "<b>\\1</b>", html.escape(text, quote=False))
-    return "<br/>".join(escaped.split("\n"))
 
 
 @pytest.fixture(scope="module")
