@@ -6,11 +6,14 @@ HTML carries it (escaped, `<br/>`): neither may change a category."""
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.support.console import as_a_console, as_html
+from tests.support.paths import DBT_PROJECT, SHARED
 
 from .dbt_runner import run_dbt
 from .marts_reader import fetch
@@ -18,6 +21,8 @@ from .raw_fixture import RawWarehouse
 from .scenario import Job, Run, Stage, at, raw_rows
 
 CORPUS = Path(__file__).resolve().parents[1] / "failure_logs"
+FIELD_LOGS = SHARED / "field-logs"
+SEEDS = DBT_PROJECT / "seeds"
 REQUIRED_ACCURACY = 0.95
 VARIANTS = (lambda text: text, as_a_console, as_html)  # the same cases at numbers n, n + N, n + 2N
 
@@ -80,3 +85,18 @@ def test_colour_codes_crlf_timestamps_and_html_hide_no_evidence(classified: tupl
                for number, case in enumerate(cases, 1)
                if len({categories[number + i * n] for i in range(len(VARIANTS))}) > 1]
     assert not changed, changed
+
+
+def test_every_literal_is_in_every_match_of_its_pattern() -> None:
+    """A rule's `literal` is looked for before its pattern: one that a match can lack hides the match."""
+    texts = [(CORPUS / case["file"]).read_text() for case in labelled_cases()]
+    texts += [(FIELD_LOGS / name).read_text() for name in sorted(os.listdir(FIELD_LOGS)) if name.endswith(".txt")]
+    with open(SEEDS / "failure_patterns.csv", newline="") as seed:
+        rules = [(int(r["priority"]), r["pattern"], r["literal"]) for r in csv.DictReader(seed) if r["literal"]]
+    con = duckdb.connect()
+    con.execute("create table texts (text varchar)")
+    con.executemany("insert into texts values (?)", [[text] for text in texts])
+    hidden = [priority for priority, pattern, literal in rules if con.execute(
+        "select count(*) from texts where regexp_matches(text, ?) and not contains(text, ?)",
+        [pattern, literal]).fetchone()[0]]
+    assert len(rules) > 150 and not hidden, hidden
