@@ -45,6 +45,7 @@ AGENT_LOGS = [
     ("[Pipeline] node\nRunning on k8s-agent-5x2lq\n[Pipeline] {\n", ("k8s-agent-5x2lq",)),
     ("10:00:01 Running on \x1b[1mold-agent\x1b[0m in /var/lib/jenkins/ws\n", ("old-agent",)),
     ("Running on Jenkins in /var/jenkins_home/workspace/app\n", ("Jenkins",)),
+    ("Started by user bob[Pipeline] nodeRunning on agent-9 in /ws/app[Pipeline] {", ("agent-9",)),  # breaks lost
     ("Building remotely on legacy (linux) in workspace /ws\nThe tests mention Running on nothing\n", ()),
 ]
 

@@ -27,12 +27,13 @@ named as (
     select
         build_id,
         -- at a line's start, after any `[...] ` prefixes (Timestamper's, a parallel branch's name)
-        -- or a `HH:MM:SS ` one; the name runs to " in PATH", or is the one word left on a line
+        -- or a `HH:MM:SS ` one, or right after `[Pipeline] node` in a log whose line breaks were
+        -- lost (a bot's comment); the name runs to " in PATH", or is the one word left on a line
         -- without a path; a name with dots is one name (`build-01.ci.example.com`)
         list_transform(
             regexp_extract_all(
                 log_text,
-                '(?m)^(?:\[[^\]\n]*\] ?|\d\d:\d\d:\d\d(?:[.,]\d+)? +)*Running on (.+? in \S|\S+$)',
+                '(?m)(?:^|\[Pipeline\] node)(?:\[[^\]\n]*\] ?|\d\d:\d\d:\d\d(?:[.,]\d+)? +)*Running on (.+? in \S|\S+$)',
                 1
             ),
             lambda found: regexp_replace(found, ' in \S$', '')
