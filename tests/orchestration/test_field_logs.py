@@ -50,6 +50,17 @@ AGENT_LOGS = [
 ]
 
 
+# Real logs cut before their evidence (file, lines kept): nothing in them says what went wrong, so
+# `unknown`, whatever the noise (`# timeout=10` on git lines, configure's `checking for ... no`).
+BEFORE_THE_EVIDENCE = [("009-compilation_error.txt", 100), ("011-compilation_error.txt", 17),
+                       ("013-dependency_error.txt", 17), ("019-infrastructure.txt", 12),
+                       ("021-infrastructure.txt", 8), ("035-scm_error.txt", 7)]
+
+
+def cut(file: str, lines: int) -> str:
+    return "".join((SHARED / "field-logs" / file).read_text().splitlines(keepends=True)[:lines])
+
+
 # Over the default cap of 10 MiB: the agent is named at the start, the evidence is at the end.
 BIG_LOG = ("Started by user alice\nRunning on build-01.ci.example.com in /home/jenkins/workspace/big\n"
            + "".join(f"[INFO] Downloaded from central: https://repo.example.com/m2/artifact-{i}.jar (12 kB)\n"
@@ -80,6 +91,8 @@ def world(tmp_path_factory):
                                     for c in cases],
         "field-logs/as html": [GivenBuild(jenkins_result(c["text"]), as_html(c["text"]), c["category"])
                                for c in cases],
+        "field-logs/before the evidence": [GivenBuild("FAILURE", cut(*head), "unknown")
+                                           for head in BEFORE_THE_EVIDENCE],
         "agents": [GivenBuild("SUCCESS", text, None, labels) for text, labels in AGENT_LOGS],
         "big log": [GivenBuild("FAILURE", BIG_LOG, "scm_error", ("build-01.ci.example.com",))],
     }
@@ -170,6 +183,11 @@ def test_field_logs_get_the_category_a_person_gave(world):
 
 def test_colour_codes_crlf_and_timestamps_hide_no_evidence(world):
     assert categories_of(world, "as a console") == categories_of(world, "as copied")
+
+
+def test_a_log_without_evidence_stays_unknown(world):
+    builds = builds_of(world, "/field-logs", "before the evidence")
+    assert [builds[n]["failureCategory"] for n in sorted(builds)] == ["unknown"] * len(BEFORE_THE_EVIDENCE)
 
 
 def test_html_escapes_and_br_line_breaks_hide_no_evidence(world):
