@@ -5,7 +5,10 @@ the category a person gave it (`index.tsv`). The simulator serves them as the lo
 (`GivenBuild`); the sync fetches, models and publishes them like any controller's, and the API
 must show the category a person gave at least 95% of the time. The same logs again as real
 consoles write them (CRLF line ends, AnsiColor's colour codes, Timestamper's prefixes, hidden
-console notes) must get the same categories, and be served back byte for byte.
+console notes), served back byte for byte, and as HTML carries them (a bot's comment, a mail:
+escaped, lines joined with `<br/>`) must get the same categories; cut before their evidence they
+must stay `unknown`. Labels come from every kind of `Running on` line, and a log over the 10 MiB
+cap keeps its head (the agent) and its tail (the evidence), the API saying it was cut.
 
 The test writes docs/categories.md: the accuracy and the confusion table of this run.
 `FIELD_LOGS_DIR=<folder>` runs it on another folder of the same shape (an `index.tsv` with `file`
