@@ -85,6 +85,8 @@ class Stage(msgspec.Struct, omit_defaults=True):
 
 class BuildDetail(Build, kw_only=True):
     stages: list[Stage]
+    # The stored log is the head and the tail of a log over the cap; null while no log is stored.
+    log_truncated: bool | None
 
 
 class BuildPage(msgspec.Struct):

@@ -10,7 +10,8 @@ layout (items), recipes (stages), plan (one build), view (a build at `now`), log
 """
 
 from .core_routes import CoreOptions
+from .layout import GivenBuild
 from .serve import serve_forever
 from .simulator import Simulator
 
-__all__ = ["CoreOptions", "Simulator", "serve_forever"]
+__all__ = ["CoreOptions", "GivenBuild", "Simulator", "serve_forever"]

@@ -19,6 +19,7 @@ import base64
 import hmac
 import socket
 import struct
+import sys
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -278,3 +279,8 @@ class SimulatorHTTPServer(ThreadingHTTPServer):
         handler = type("BoundHandler", (Handler,), {"state": state})
         super().__init__(address, handler)
         self.state = state
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up on an answer (a capped log read, left unread) is no error to print."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)

@@ -16,6 +16,7 @@ from .clock import DEFAULT_NOW, to_ms
 from .controller import Controller
 from .core_routes import CoreOptions
 from .faults import Faults
+from .layout import GivenBuild
 from .server import SimulatorHTTPServer, State
 from .truth import truth
 
@@ -24,9 +25,11 @@ class Simulator:
     def __init__(self, seed: int = 7, scale: int = 1, fault_rate: float = 0.0, fault_delay: float = 2.0,
                  username: str | None = None, password: str | None = None, now: datetime | None = None,
                  prefix: str = "", prefixed_links: bool = False, field_names: bool = False,
-                 core: CoreOptions | None = None):
+                 given_logs: dict[str, list[GivenBuild]] | None = None, core: CoreOptions | None = None):
         """`prefix`: Jenkins' context path (`/jenkins`), `prefixed_links`: hrefs carry it (server.py);
         `field_names`: add items named with accents, spaces, dots and slashes (layout._field_names);
+        `given_logs`: a controller of only these freestyle jobs (full name -> builds, oldest first),
+        each build's console log the given text (layout.GivenBuild);
         `core`: serve the core JSON API (with PGV, wfapi, Metrics as it says) instead of Blue Ocean."""
         if not isinstance(scale, int) or isinstance(scale, bool) or scale < 1:
             raise ValueError(f"scale must be an integer >= 1, got {scale!r}")
@@ -36,11 +39,13 @@ class Simulator:
             raise ValueError(f"fault_delay must be > 0 seconds, got {fault_delay!r}")
         if (username is None) != (password is None):
             raise ValueError("give both username and password for basic auth, or neither")
+        if given_logs and (scale != 1 or field_names):
+            raise ValueError("given_logs make a controller of their own: no scale or field_names beside them")
         prefix = prefix.rstrip("/")
         if prefix and (not prefix.startswith("/") or any(c in prefix for c in "?#% ")):
             raise ValueError(f"prefix must be a path like /jenkins, got {prefix!r}")
         self.seed, self.scale, self.prefix = int(seed), scale, prefix
-        self.controller = Controller(self.seed, scale, to_ms(now or DEFAULT_NOW), field_names)
+        self.controller = Controller(self.seed, scale, to_ms(now or DEFAULT_NOW), field_names, given_logs)
         self._state = State(self.controller, Faults(float(fault_rate), float(fault_delay), self.seed),
                             username, password, prefix, prefixed_links, core)
         self._server: SimulatorHTTPServer | None = None

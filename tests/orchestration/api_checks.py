@@ -9,12 +9,7 @@ import requests
 from ingestion.simulator import Simulator
 from ingestion.simulator.logs import console_bytes, log_entries
 from tests.orchestration.expected import expected_job
-
-
-def get(world, path: str, **params) -> requests.Response:
-    response = requests.get(world["api"] + "/api/v1" + path, params=params, headers=world["headers"], timeout=30)
-    assert response.status_code == 200, (path, response.status_code, response.text[:300])
-    return response
+from tests.support.cli_server import api_get as get
 
 
 def listed(world, path: str, **params) -> list[dict]:

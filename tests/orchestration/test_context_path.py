@@ -8,43 +8,23 @@ failure category and its log, as it does for a controller at the root.
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import pytest
 
 from ingestion.simulator import CoreOptions, Simulator
 from tests.orchestration.api_checks import assert_every_build_exact, listed
-from tests.support.cli_server import start_serving
-from tests.support.paths import BIN, REPO
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "buildbutler"), *args], capture_output=True, text=True, cwd=REPO, timeout=600)
+from tests.support.cli_server import synced_and_served
 
 
 @pytest.fixture(scope="module", params=["blueocean", "core"])
 def world(request, tmp_path_factory):
     """The same controller through Blue Ocean, and through the core JSON API (with PGV and Metrics)."""
     core = request.param == "core"
-    saved = dict(os.environ)
-    os.environ["BUILDBUTLER_HOME"] = str(tmp_path_factory.mktemp("context-path") / "home")
-    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
-    os.environ["BUILDBUTLER_RATE_LIMIT"] = "0"  # one request per build, and one per log
     sim = Simulator(seed=11, prefix="/jenkins", prefixed_links=True, field_names=True,
                     core=CoreOptions() if core else None).start()
     assert sim.url.endswith("/jenkins")
-    added = run("connections", "add", "Forêt CI", sim.url + "/")
-    assert added.returncode == 0, added.stderr
-    sync = run("sync")
-    server, base = start_serving()
-    token = run("tokens", "create", "--role", "viewer").stdout.strip()
-    yield {"sim": sim, "sync": sync, "api": base, "headers": {"Authorization": f"Bearer {token}"}, "core": core}
-    server.terminate()
-    server.wait(timeout=20)
+    with synced_and_served(tmp_path_factory.mktemp("context-path") / "home", "Forêt CI", sim.url + "/") as world:
+        yield {"sim": sim, "core": core, **world}
     sim.stop()
-    os.environ.clear()
-    os.environ.update(saved)
 
 
 def test_sync_succeeds(world):
