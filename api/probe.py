@@ -1,4 +1,5 @@
-"""Checks that a Jenkins controller answers Blue Ocean's organization endpoint with the stored credentials.
+"""Checks that a Jenkins controller answers, with the stored credentials: Blue Ocean's organization, or else
+the core JSON API (`ingestion.sources.detect`, what every sync asks first).
 
 Used by POST /api/v1/connections/{id}/test. It asks what the sync asks first, through the sync's own
 client (`ingestion.blueocean`), once and without retries, so a failure reads as the same one line the
@@ -14,8 +15,10 @@ from urllib.parse import urlsplit
 from api.schemas import ConnectionCheck
 from buildbutler.connections import LINK_LOCAL_HINT, resolves_to_refused
 from buildbutler.store import Connection
-from ingestion.blueocean import BlueOceanClient, SourceConfig
+from ingestion.blueocean import SourceConfig
 from ingestion.blueocean.errors import BlueOceanRequestError, failure_reason
+from ingestion.blueocean.fetcher import BlueOceanFetcher
+from ingestion.sources import detect
 
 
 def probe(connection: Connection, username: str | None, token: str | None, *, timeout_s: float,
@@ -29,14 +32,12 @@ def probe(connection: Connection, username: str | None, token: str | None, *, ti
         config = SourceConfig(instance=connection.name, base_url=connection.url, username=username, token=token,
                               max_in_flight=1, timeout_s=timeout_s, max_attempts=1, ca_bundle=connection.ca_bundle,
                               tls_verify=connection.tls_verify, allow_link_local=allow_link_local)
-        client = BlueOceanClient(config)
-        try:
-            organization = client.get_json(client.organization_href())
-        finally:
-            client.close()
+        fetcher = detect(config)
+        fetcher.client.close()
     except Exception as error:  # noqa: BLE001 - every cause becomes the sync's one line
         status = error.status if isinstance(error, BlueOceanRequestError) else None
         return ConnectionCheck(False, status, failure_reason(error))
-    if not isinstance(organization, dict) or "name" not in organization:
-        return ConnectionCheck(False, 200, "bad data: the answer is not Blue Ocean's organization")
-    return ConnectionCheck(True, 200, "Blue Ocean answered.")
+    if isinstance(fetcher, BlueOceanFetcher):
+        return ConnectionCheck(True, 200, "Blue Ocean answered.")
+    return ConnectionCheck(True, 200, "Jenkins' core JSON API answered (no Blue Ocean); the sync reads it, with "
+                                      "Pipeline Graph View or Stage View for stages where installed.")

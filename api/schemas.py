@@ -63,6 +63,10 @@ class Build(CamelStruct):
     branch: str | None
     commit: str | None
     failure_category: str | None
+    # Beyond the contract's fields (docs/contract.md): the Pipeline's own waits for an executor after it
+    # started (Metrics plugin), and the Jenkins API the build was read from.
+    in_pipeline_queue_time: int | None = None
+    source: str | None = None
 
 
 class ParallelBranch(msgspec.Struct):
@@ -79,8 +83,10 @@ class Stage(msgspec.Struct, omit_defaults=True):
     parallel: list[ParallelBranch] | msgspec.UnsetType = msgspec.UNSET
 
 
-class BuildDetail(Build):
+class BuildDetail(Build, kw_only=True):
     stages: list[Stage]
+    # The stored log is the head and the tail of a log over the cap; null while no log is stored.
+    log_truncated: bool | None
 
 
 class BuildPage(msgspec.Struct):

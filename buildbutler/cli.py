@@ -50,7 +50,7 @@ def cmd_connections(args: argparse.Namespace, settings: Settings) -> int:
             print("warning: TLS certificate verification is off for this connection (--insecure)", file=sys.stderr)
     elif args.action == "list":
         for c in store.list_connections():
-            print(f"{c.id}\t{c.name}\t{c.url}\t{c.last_sync_status}\t{c.last_sync_at or '-'}")
+            print(f"{c.id}\t{c.name}\t{c.url}\t{c.last_sync_status}\t{c.last_sync_at or '-'}\t{c.source or '-'}")
     elif args.action == "remove":
         if not store.remove_connection(args.name):
             print(f"error: no connection {args.name!r}", file=sys.stderr)
@@ -79,11 +79,14 @@ def cmd_tokens(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_simulate(args: argparse.Namespace, _settings: Settings) -> int:
     """A stand-in Jenkins: none of BuildButler's settings apply."""
-    from ingestion.simulator import serve_forever
+    from ingestion.simulator import CoreOptions, serve_forever
 
     password = sys.stdin.readline().strip() if args.password_stdin else None
+    core = None
+    if args.api == "core":
+        core = CoreOptions(pgv=None if args.no_pgv else args.pgv, wfapi=args.wfapi, metrics=not args.no_metrics)
     serve_forever(args.host, args.port, args.scale, args.fault_rate, args.seed, args.username, password,
-                  prefix=args.prefix, prefixed_links=args.prefixed_links, field_names=args.field_names)
+                  prefix=args.prefix, prefixed_links=args.prefixed_links, field_names=args.field_names, core=core)
     return 0
 
 
@@ -134,7 +137,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("name", metavar="NAME", help="a token's name, or its id from `tokens list`")
     s.set_defaults(func=cmd_tokens)
 
-    s = sub.add_parser("simulate", help="the bundled Blue Ocean simulator")
+    s = sub.add_parser("simulate", help="the bundled Jenkins simulator (Blue Ocean, or --api core)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8080)
     s.add_argument("--scale", type=int, default=1)
@@ -146,6 +149,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--prefixed-links", action="store_true", help="_links hrefs carry the context path too")
     s.add_argument("--field-names", action="store_true",
                    help="add folders, jobs and branches named with accents, spaces, dots and slashes")
+    s.add_argument("--api", choices=("blueocean", "core"), default="blueocean",
+                   help="core: no Blue Ocean; the core JSON API with the plugins below")
+    s.add_argument("--pgv", choices=("stages", "pipeline-overview", "legacy"), default="stages",
+                   help="--api core: Pipeline Graph View's URL generation (legacy: pipeline-graph/pipeline-console)")
+    s.add_argument("--no-pgv", action="store_true", help="--api core: without Pipeline Graph View")
+    s.add_argument("--wfapi", action="store_true", help="--api core: with Stage View's wfapi")
+    s.add_argument("--no-metrics", action="store_true", help="--api core: without the Metrics plugin (no queue time)")
     s.set_defaults(func=cmd_simulate)
 
     s = sub.add_parser("demo", help="simulator + one sync + the API, until Ctrl-C")

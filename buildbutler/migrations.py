@@ -66,7 +66,12 @@ def _tls_per_connection(db: sqlite3.Connection) -> None:
     db.execute("alter table connections add column tls_verify integer not null default 1")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _tls_per_connection]
+def _source_per_connection(db: sqlite3.Connection) -> None:
+    """Which Jenkins API the last successful sync read (`blueocean`, `core+pgv`, `core+wfapi`, `core`)."""
+    db.execute("alter table connections add column source text")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _tls_per_connection, _source_per_connection]
 LATEST = len(MIGRATIONS)
 
 

@@ -51,6 +51,8 @@ class Connection(msgspec.Struct, frozen=True, rename="camel"):
     last_sync_error: str | None
     ca_bundle: str | None = None  # the PEM file that verifies the controller's certificate (else the environment's)
     tls_verify: bool = True  # False: certificate verification turned off for this connection, on purpose
+    # The Jenkins API the last successful sync read: blueocean, core+pgv, core+wfapi or core; None before one
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,7 @@ class Store:
             has_token=row["token_encrypted"] is not None, created_at=row["created_at"],
             last_sync_at=row["last_sync_at"], last_sync_status=row["last_sync_status"],
             last_sync_error=row["last_sync_error"], ca_bundle=row["ca_bundle"], tls_verify=bool(row["tls_verify"]),
+            source=row["source"],
         )
 
     # ---------- sync history
@@ -215,9 +218,11 @@ class Store:
         return True
 
     def record_sync_end(
-        self, name: str, status: Literal["success", "failed"], error: str | None = None, stats: dict | None = None
+        self, name: str, status: Literal["success", "failed"], error: str | None = None, stats: dict | None = None,
+        source: str | None = None,
     ) -> bool:
-        """Records the outcome; False if the connection no longer exists."""
+        """Records the outcome, and the API a successful sync read (`source`; None keeps the stored one);
+        False if the connection no longer exists."""
         if status not in ("success", "failed"):
             raise ValueError(f"status must be 'success' or 'failed', not {status!r}")
         row = self._row(name)
@@ -227,8 +232,9 @@ class Store:
         now = _now()
         with self._connect() as db:
             db.execute(
-                "update connections set last_sync_at = ?, last_sync_status = ?, last_sync_error = ? where id = ?",
-                (now, status, error, row["id"]),
+                "update connections set last_sync_at = ?, last_sync_status = ?, last_sync_error = ?, "
+                "source = coalesce(?, source) where id = ?",
+                (now, status, error, source, row["id"]),
             )
             run = db.execute(
                 "select max(id) from sync_runs where connection_id = ? and status = 'running'", (row["id"],)

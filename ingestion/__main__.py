@@ -1,4 +1,5 @@
-"""Standalone sync of one Blue Ocean controller into a DuckDB warehouse (no Dagster, no dbt).
+"""Standalone sync of one Jenkins controller (Blue Ocean, else the core JSON API) into a DuckDB warehouse
+(no Dagster, no dbt).
 
     python -m ingestion --instance "Production Jenkins" --url http://127.0.0.1:8080 \\
         --warehouse .buildbutler/warehouse.duckdb --pipelines-dir .buildbutler/dlt --pipeline blueocean_prod
@@ -17,7 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 from buildbutler.connections import PIPELINE_PREFIX
-from ingestion.blueocean import SourceConfig, blueocean_pipeline, blueocean_source, run_sync
+from ingestion.blueocean import SourceConfig, blueocean_pipeline, run_sync
+from ingestion.sources import jenkins_source
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -63,11 +65,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc} (pass --pipeline)", file=sys.stderr)
         return 2
     try:
-        run_sync(pipeline, blueocean_source(config, progress))
+        source, fetcher = jenkins_source(config, progress)
+        try:
+            run_sync(pipeline, source)
+        finally:
+            fetcher.client.close()
     except Exception as exc:  # the reason, not a traceback: dlt wraps the cause in its message
         print(f"sync of {config.instance} failed: {exc}", file=sys.stderr)
         return 1
-    print(f"{config.instance}: {counts['jobs']} jobs, {counts['builds']} builds, {counts['logs']} logs loaded")
+    print(f"{config.instance}: {counts['jobs']} jobs, {counts['builds']} builds, {counts['logs']} logs loaded "
+          f"(via {fetcher.source})")
     return 0
 
 

@@ -25,7 +25,7 @@ class Reporter(Protocol):
     def fetched(self, connection: str, kind: str, count: int) -> None:
         """`count` more items of `kind` ("jobs", "builds", "logs") fetched; called from several threads."""
 
-    def synced(self, connection: str, changes: BuildChanges) -> None: ...
+    def synced(self, connection: str, changes: BuildChanges, source: str) -> None: ...
 
     def failed(self, connection: str, reason: str) -> None: ...
 
@@ -34,7 +34,7 @@ class _Silent:
     def fetched(self, connection: str, kind: str, count: int) -> None:
         pass
 
-    def synced(self, connection: str, changes: BuildChanges) -> None:
+    def synced(self, connection: str, changes: BuildChanges, source: str) -> None:
         pass
 
     def failed(self, connection: str, reason: str) -> None:

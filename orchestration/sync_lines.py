@@ -38,10 +38,11 @@ class SyncLines:
                 self.out.write(f"\r{self._fetch_line(connection)}\x1b[K")
                 self.out.flush()
 
-    def synced(self, connection: str, changes: BuildChanges) -> None:
+    def synced(self, connection: str, changes: BuildChanges, source: str) -> None:
         with self._lock:
             self.changes += changes
-            self._line(f"{self._fetch_line(connection)} ({changes.new} new builds, {changes.finished} finished)")
+            self._line(f"{self._fetch_line(connection)} ({changes.new} new builds, {changes.finished} finished; "
+                       f"via {source})")
 
     def failed(self, connection: str, reason: str) -> None:
         with self._lock:

@@ -22,7 +22,7 @@ from api.snapshot import SnapshotReader
 from api.timerange import parse_instant
 
 BUILD_COLUMNS = """build_id, job_id, number, state, result, duration_ms, queue_time_ms,
-    strftime(started_at, '%Y-%m-%dT%H:%M:%SZ'), branch, commit_sha, failure_category"""
+    strftime(started_at, '%Y-%m-%dT%H:%M:%SZ'), branch, commit_sha, failure_category, in_pipeline_queue_ms, source"""
 BUILD_FILTERS = """
 where job_id = ?
   and (? is null or result = ?)
@@ -66,7 +66,12 @@ def build_page(cur: duckdb.DuckDBPyConnection, job_id: str, result: str | None, 
 
 
 def build_detail(cur: duckdb.DuckDBPyConnection, build_id: str) -> BuildDetail:
-    row = cur.execute(f"select {BUILD_COLUMNS} from snap.marts.fct_builds where build_id = ?", [build_id]).fetchone()
+    # build_logs is sorted by build_id in a snapshot: one row group is read for the flag
+    row = cur.execute(
+        f"select {BUILD_COLUMNS}, (select truncated from snap.marts.build_logs as logs "
+        "where logs.build_id = builds.build_id) from snap.marts.fct_builds as builds where build_id = ?",
+        [build_id],
+    ).fetchone()
     if row is None:
         raise NotFoundException(f"No build with id {build_id!r}.")
     stage_rows = cur.execute(
@@ -74,7 +79,7 @@ def build_detail(cur: duckdb.DuckDBPyConnection, build_id: str) -> BuildDetail:
         "where build_id = ? order by position, stage_id",
         [build_id],
     ).fetchall()
-    return BuildDetail(*row, stages=nest_stages(stage_rows))
+    return BuildDetail(*row[:-1], stages=nest_stages(stage_rows), log_truncated=row[-1])
 
 
 class BuildsController(Controller):
@@ -109,7 +114,8 @@ class BuildsController(Controller):
     @get("/builds/{build_id:str}", operation_id="getBuild", responses=error_responses(404, 503))
     async def get_build(self, snapshot: NamedDependency[SnapshotReader],
                         build_id: FromPath[str]) -> Response[BuildDetail]:
-        """One build with its executed stages (and their parallel branches) in Blue Ocean's order."""
+        """One build with its executed stages (and their parallel branches) in Blue Ocean's order, and
+        whether its stored log was cut to its head and tail (null while none is stored)."""
         with snapshot.generation() as generation:
             body = await generation.answer(("build", build_id),
                                            lambda cur: msgspec.json.encode(build_detail(cur, build_id)))

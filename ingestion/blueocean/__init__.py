@@ -14,7 +14,6 @@ names of docs/architecture.md (schema `blueocean_raw`); README.md beside this fi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
@@ -24,23 +23,19 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.extract.source import DltSource
 
 from buildbutler.connections import check_pipeline_name
-from ingestion.blueocean import parse
 from ingestion.blueocean.client import BlueOceanClient, BlueOceanRequestError
 from ingestion.blueocean.collector import bulk_load_collector
 from ingestion.blueocean.config import SourceConfig
-from ingestion.blueocean.discovery import walk_jobs
-from ingestion.blueocean.incremental import new_and_open_runs
+from ingestion.blueocean.fetcher import BlueOceanFetcher
 from ingestion.blueocean.parse import BlueOceanDataError, RunRow
 from ingestion.blueocean.settings import (
     DATASET_NAME,
-    GRAPH_PAGE_LIMIT,
     JOBS_PER_ITEM,
     LOAD_DUCKDB_SETTINGS,
     LOAD_PARALLEL_JOBS,
     LOG_BATCH_BYTES,
     RUNS_PER_ITEM,
     SOURCE_NAME,
-    TEST_RESULTS_PAGE_LIMIT,
     TEST_RUNS_PER_ITEM,
 )
 from ingestion.blueocean.tables import (
@@ -63,10 +58,12 @@ __all__ = [
 ]
 
 Progress = Callable[[str, int], None]
+Fetcher = BlueOceanFetcher  # or anything with its methods (ingestion.jenkins_core.fetcher.CoreFetcher)
 
 
 def blueocean_source(
-    config: SourceConfig, progress: Progress | None = None, *, client: BlueOceanClient | None = None
+    config: SourceConfig, progress: Progress | None = None, *, client: BlueOceanClient | None = None,
+    fetcher: Fetcher | None = None,
 ) -> DltSource:
     """The dlt source of one controller.
 
@@ -75,21 +72,18 @@ def blueocean_source(
         progress: called as `progress(kind, n)` with kind "jobs", "builds" or "logs" and `n` items
             just fetched (an increment). It may be called from several threads at once.
         client: the HTTP client to use; by default one made from `config`.
+        fetcher: what gives each table's rows (`fetcher.py`); by default Blue Ocean's, through `client`.
+            `ingestion.sources.jenkins_source` picks Blue Ocean or the core JSON API per controller.
     """
-    client = client or BlueOceanClient(config)
+    fetcher = fetcher or BlueOceanFetcher(client or BlueOceanClient(config))
+    client = fetcher.client
     report = progress or (lambda kind, n: None)
-    instance = config.instance
 
     def jobs() -> Iterator[list[dict]]:
         # Jobs go out in batches so that each `runs` call, and so each child item, covers many runs:
         # dlt spends a fixed effort per item, and most jobs have few builds.
-        for found_jobs in batched(walk_jobs(client), JOBS_PER_ITEM):
-            fetched_at = datetime.now(UTC)
-            yield [
-                parse.job_row(found.item, instance=instance, parents=found.parents, href=found.href,
-                              in_branch_list=found.in_branch_list, fetched_at=fetched_at)
-                for found in found_jobs
-            ]
+        for found_jobs in batched(fetcher.jobs(), JOBS_PER_ITEM):
+            yield found_jobs
             report("jobs", len(found_jobs))
 
     def runs(jobs_batch: list[dict]) -> Iterator[list[RunRow]]:
@@ -97,13 +91,8 @@ def blueocean_source(
         rows: list[RunRow] = []
         for job in jobs_batch:
             checkpoint = dict(checkpoints.get(job["full_name"]) or {})
-            for page in new_and_open_runs(client, job["rest_path"], checkpoint):
-                fetched_at = datetime.now(UTC)
-                rows += [
-                    parse.run_row(run, instance=instance, job_full_name=job["full_name"],
-                                  job_href=job["rest_path"], fetched_at=fetched_at)
-                    for run in page
-                ]
+            for page in fetcher.runs(job, checkpoint):
+                rows += page
                 if len(rows) >= RUNS_PER_ITEM:
                     yield rows
                     report("builds", len(rows))
@@ -114,58 +103,43 @@ def blueocean_source(
             yield rows
             report("builds", len(rows))
 
-    def rows_of(runs: list[RunRow], fetch: Callable, to_rows: Callable) -> list[dict]:
-        """`to_rows(fetch(run), run)` for every run, fetched `max_in_flight` at a time."""
-        fetched = client.map(fetch, runs)
-        return [row for run, answer in zip(runs, fetched, strict=True) for row in to_rows(answer, run)]
-
-    def list_all(href: str) -> list:
-        return [item for items in client.pages(href, GRAPH_PAGE_LIMIT, missing_ok=True) for item in items]
+    def rows_of(runs: list[RunRow], fetch: Callable[[RunRow], list[dict]]) -> list[dict]:
+        """`fetch(run)` for every run, `max_in_flight` at a time."""
+        return [row for rows in client.map(fetch, runs) for row in rows]
 
     def nodes(page: list[RunRow]) -> Iterator[pa.Table]:
         graphs = [run for run in finished(page) if run.has_graph]
-        yield from arrow_page(NODES, rows_of(graphs, lambda run: list_all(run.href + "nodes/"), parse.node_rows))
+        yield from arrow_page(NODES, rows_of(graphs, fetcher.nodes))
 
     def steps(page: list[RunRow]) -> Iterator[pa.Table]:
         graphs = [run for run in finished(page) if run.has_graph]
-        yield from arrow_page(STEPS, rows_of(graphs, lambda run: list_all(run.href + "steps/"), parse.step_rows))
+        yield from arrow_page(STEPS, rows_of(graphs, fetcher.steps))
 
     def change_sets(page: list[RunRow]) -> Iterator[pa.Table]:
-        # Runs carry their change set inline; changeSet/ is asked only when a response left it out.
-        def fetch(run: RunRow) -> list:
-            return run.change_set if run.change_set is not None else list_all(run.href + "changeSet/")
-
-        yield from arrow_page(CHANGE_SETS, rows_of(finished(page), fetch, parse.change_set_rows))
+        yield from arrow_page(CHANGE_SETS, rows_of(finished(page), fetcher.change_sets))
 
     def test_summaries(page: list[RunRow]) -> Iterator[pa.Table]:
         """Summaries, then the cases of the runs whose summary counts any (`config.test_results`). The cases go
         to `test_results` as a table variant of this resource: each summary is fetched once, and decides."""
         done = finished(page)
-        summaries = client.map(lambda run: client.get_json(run.href + "blueTestSummary/", missing_ok=True), done)
-        found = [(run, parse.summary_rows(summary, run)) for run, summary in zip(done, summaries, strict=True)]
+        found = list(zip(done, client.map(fetcher.test_summaries, done), strict=True))
         for table in arrow_page(TEST_SUMMARIES, [row for _, rows in found for row in rows]):
             yield dlt.mark.with_hints(table, TABLE_VARIANTS[TEST_SUMMARIES.name], create_table_variant=True)
-        counted = "failed" if config.test_results == "failed" else "total"
+        failed_only = config.test_results == "failed"
+        counted = "failed" if failed_only else "total"
         wanted = [run for run, rows in found if config.test_results != "none" and rows and rows[0][counted]]
-        params = {"status": "FAILED"} if config.test_results == "failed" else None
-
-        def cases(run: RunRow) -> list:
-            return [case for items in client.pages(run.href + "tests/", TEST_RESULTS_PAGE_LIMIT, missing_ok=True,
-                                                   params=params) for case in items]
-
         for runs in batched(wanted, TEST_RUNS_PER_ITEM):  # up to thousands of cases a run: bounded items
-            for table in arrow_page(TEST_RESULTS, rows_of(runs, cases, parse.test_result_rows)):
+            cases = rows_of(runs, lambda run: fetcher.test_results(run, failed_only=failed_only))
+            for table in arrow_page(TEST_RESULTS, cases):
                 yield dlt.mark.with_hints(table, TABLE_VARIANTS[TEST_RESULTS.name], create_table_variant=True)
 
     def run_logs(page: list[RunRow]) -> Iterator[pa.Table]:
-        done = finished(page)
-        logs = client.map(lambda run: client.get_log(run.href + "log/", config.log_cap_bytes), done)
         batch, batch_bytes = [], 0
         # Logs are the big rows: a batch goes out as soon as it holds LOG_BATCH_BYTES of text.
-        for run, log in zip(done, logs, strict=True):
-            if log is not None:
-                batch.append(parse.log_row(run, *log))
-                batch_bytes += len(log[0])
+        for row in client.map(fetcher.log, finished(page)):
+            if row is not None:
+                batch.append(row)
+                batch_bytes += len(row["text"])
                 report("logs", 1)
             if batch_bytes >= LOG_BATCH_BYTES:
                 yield from arrow_page(RUN_LOGS, batch)

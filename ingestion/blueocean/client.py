@@ -11,7 +11,6 @@ at most `max_in_flight` requests in flight from all threads; they share one conn
 from __future__ import annotations
 
 import base64
-import codecs
 import logging
 import os
 import ssl
@@ -33,6 +32,7 @@ from urllib3.exceptions import InsecureRequestWarning, NameResolutionError, NewC
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from buildbutler.connections import LINK_LOCAL_HINT, resolves_to_refused
+from ingestion.blueocean import log_cap
 from ingestion.blueocean.config import SourceConfig
 from ingestion.blueocean.errors import (
     BlueOceanDataError,
@@ -44,7 +44,7 @@ from ingestion.blueocean.errors import (
     Unauthorized,
     Unreachable,
 )
-from ingestion.blueocean.settings import API_ROOT, LOG_CHUNK_BYTES, MAX_REDIRECTS, MAX_RETRY_DELAY_S
+from ingestion.blueocean.settings import API_ROOT, MAX_REDIRECTS, MAX_RETRY_DELAY_S
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -153,16 +153,23 @@ class BlueOceanClient:
                 return
             start += limit
 
-    def get_log(self, href: str, cap_bytes: int) -> tuple[str, int | None, bool] | None:
-        """Stream a console log, keeping at most `cap_bytes`: (text, X-Text-Size, truncated), None on 404."""
-
-        def read(response: urllib3.BaseHTTPResponse) -> tuple[str, int | None, bool]:
-            text, read_bytes, truncated = _read_capped(response, cap_bytes)
-            reported = response.headers.get("X-Text-Size", "")
-            return text, int(reported) if reported.isdigit() else (None if truncated else read_bytes), truncated
-
-        result = self._get(self.url(href, {"start": 0}), read, missing_ok=True, stream=True)
-        return None if result is _MISSING else result
+    def get_log(self, href: str, cap_bytes: int, params: dict[str, Any] | None = None,
+                ) -> tuple[str, int | None, bool] | None:
+        """A console log within `cap_bytes`, its head and tail when longer (log_cap.py):
+        (text, the whole log's bytes, truncated); None on 404. `params` of the first request: Blue
+        Ocean's `start=0` unless given (core's `consoleText` takes none)."""
+        first = self.url(href, {"start": 0} if params is None else params)
+        head = self._get(first, lambda response: log_cap.read_head(response, cap_bytes),
+                         missing_ok=True, stream=True)
+        if head is _MISSING:
+            return None
+        if head.complete:
+            log = log_cap.whole(head)
+        else:
+            tail = self._get(self.url(href, log_cap.tail_params(head.reported, cap_bytes)),
+                             lambda response: log_cap.read_tail(response, cap_bytes), missing_ok=True, stream=True)
+            log = log_cap.joined(head, *((None, None) if tail is _MISSING else tail))
+        return log.text, log.size, log.truncated
 
     def _get(self, url: str, read: Callable[[urllib3.BaseHTTPResponse], Any], finish: Callable[[Any], T] = _same,
              *, missing_ok: bool, stream: bool = False) -> T | object:
@@ -202,7 +209,7 @@ class BlueOceanClient:
             response.release_conn()
             target = urljoin(target, location)
             parts = urlsplit(target)
-            if API_ROOT + "/" not in parts.path:
+            if not self._stays_on_api(url, parts.path):
                 raise LoginRedirect(url, response.status)
             if parts.hostname != self._host and resolves_to_refused(
                     parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80),
@@ -211,6 +218,10 @@ class BlueOceanClient:
                                             f"redirected to a link-local address: {LINK_LOCAL_HINT}", response.status)
         raise BlueOceanRequestError(f"GET {url}: more than {MAX_REDIRECTS} redirects",
                                     f"redirected more than {MAX_REDIRECTS} times: check the URL")
+
+    def _stays_on_api(self, url: str, target_path: str) -> bool:
+        """Whether a redirect's target is still the API (else it is a login page)."""
+        return API_ROOT + "/" in target_path
 
     def _headers_for(self, url: str) -> dict[str, str]:
         """The credentials go to the connection's own host only, and never down from https to http."""
@@ -381,17 +392,3 @@ def _describe(exc: BaseException) -> str:
     return f"{type(reason).__name__}: {reason}"
 
 
-def _read_capped(response: urllib3.BaseHTTPResponse, cap_bytes: int) -> tuple[str, int, bool]:
-    """Decode a streamed body as UTF-8 up to `cap_bytes` bytes; a character cut by the cap is dropped."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    parts: list[str] = []
-    read = 0
-    for chunk in response.stream(LOG_CHUNK_BYTES):
-        if read + len(chunk) > cap_bytes:
-            parts.append(decoder.decode(chunk[: cap_bytes - read]))
-            response.close()  # the rest stays unread: that connection cannot serve another request
-            return "".join(parts), cap_bytes, True
-        parts.append(decoder.decode(chunk))
-        read += len(chunk)
-    parts.append(decoder.decode(b"", final=True))
-    return "".join(parts), read, False

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from ingestion.blueocean.parse import BlueOceanDataError
 
 __all__ = [
-    "BlueOceanDataError", "BlueOceanMissing", "BlueOceanRequestError", "InvalidResponse", "LoginRedirect", "NotJenkins",
-    "Unauthorized", "Unreachable", "failure_reason",
+    "BlueOceanDataError", "BlueOceanMissing", "BlueOceanRequestError", "InvalidResponse", "LoginRedirect",
+    "NoJenkinsApi", "NotJenkins", "Unauthorized", "Unreachable", "failure_reason",
 ]
 
 
@@ -71,6 +71,17 @@ class BlueOceanMissing(BlueOceanRequestError):
         super().__init__(f"GET {url}: HTTP 404",
                          "Blue Ocean not found (HTTP 404 on /blue/rest/organizations/jenkins/): "
                          "install the Blue Ocean plugin, or check the URL", 404)
+
+
+class NoJenkinsApi(BlueOceanRequestError):
+    """Neither Blue Ocean nor the core JSON API answers (HTTP 404 on both): not Jenkins, or not its root URL.
+
+    Blue Ocean's own 404 (`BlueOceanMissing`) is no failure any more: the sync then reads the core API."""
+
+    def __init__(self, url: str):
+        super().__init__(f"GET {url}: HTTP 404 on /blue/rest/organizations/jenkins/ and /api/json",
+                         "no Jenkins API found (HTTP 404 on /blue/rest/organizations/jenkins/ and /api/json): "
+                         "check the URL is Jenkins' root URL, with its context path", 404)
 
 
 class InvalidResponse(BlueOceanRequestError):

@@ -14,6 +14,8 @@ from urllib.parse import unquote
 
 from ingestion.test_results import TestReportError, blueocean_rows
 
+SOURCE = "blueocean"  # the `source` column of the rows made here
+
 
 class BlueOceanDataError(ValueError):
     """A response that does not have the shape the Blue Ocean API documents."""
@@ -22,11 +24,12 @@ class BlueOceanDataError(ValueError):
 class RunRow(dict):
     """A `runs` row. The attributes travel with it to the child transformers but are not columns."""
 
-    __slots__ = ("href", "has_graph", "change_set")
+    __slots__ = ("href", "has_graph", "change_set", "tests")
 
     href: str  # the run's `_links.self.href`, ending in '/'
     has_graph: bool  # Pipeline runs have nodes/ and steps/; freestyle and other runs do not
     change_set: list | None  # the run's inline changeSet, None if the response left it out
+    tests: dict | None  # core API: JUnit's TestResultAction of the build, None without a report
 
 
 # ---------------------------------------------------------------- values
@@ -144,6 +147,7 @@ def job_row(
         "pull_request_id": to_text(pull_request.get("id")),
         "rest_path": href,
         "fetched_at": fetched_at,
+        "source": SOURCE,
     }
 
 
@@ -188,6 +192,8 @@ def run_row(run: dict, *, instance: str, job_full_name: str, job_href: str, fetc
         run_summary=to_text(run.get("runSummary")),
         causes=causes if isinstance(causes, list) else None,
         fetched_at=fetched_at,
+        source=SOURCE,
+        **queue_actions(run.get("actions")),
     )
     links = run.get("_links") or {}
     row.href = href_of(run) or f"{job_href}runs/{number}/"
@@ -197,8 +203,17 @@ def run_row(run: dict, *, instance: str, job_full_name: str, job_href: str, fetc
     return row
 
 
+def queue_actions(actions) -> dict:
+    """The Metrics plugin's TimeInQueueAction, where a run's actions carry it (both APIs list it), else nulls."""
+    timing = next((a for a in actions or () if isinstance(a, dict) and "queuingDurationMillis" in a), {})
+    return {"queuing_duration_ms": to_int(timing.get("queuingDurationMillis"), "queuingDurationMillis"),
+            "queuing_time_ms": to_int(timing.get("queuingTimeMillis"), "queuingTimeMillis")}
+
+
 def run_key(run: RunRow) -> dict:
-    return {"instance": run["instance"], "job_full_name": run["job_full_name"], "number": run["number"]}
+    """The run's key columns, and its `source`, for the rows of its child tables."""
+    return {"instance": run["instance"], "job_full_name": run["job_full_name"], "number": run["number"],
+            "source": run["source"]}
 
 
 # ---------------------------------------------------------------- nodes and steps
@@ -252,6 +267,7 @@ def node_rows(nodes: list, run: RunRow) -> list[dict]:
                 {"id": to_text(edge.get("id")), "type": to_text(edge.get("type"))}
                 for edge in node.get("edges") or [] if isinstance(edge, dict)
             ],
+            "agent": None,
         })
     return rows
 

@@ -92,44 +92,53 @@ JOBS = _table(
     ("instance", "full_name"), as_arrow=False,
     instance="text", full_name="text", name="text", display_name="text", folder="text", kind="text",
     class_name="text", branch="text", is_primary_branch="bool", pull_request_id="text", rest_path="text",
-    fetched_at="timestamp",
+    fetched_at="timestamp", source="text",
 )
 RUNS = _table(
-    "runs", """Runs of each job, queued ones included; `result` is Blue Ocean's raw value (UNKNOWN while
-    running). A run is re-fetched until it is FINISHED.""", RUN_KEY, as_arrow=False,
+    "runs", """Runs of each job (queue entries skipped); `result` is Blue Ocean's raw value (UNKNOWN while
+    running; the core API's null is stored as UNKNOWN too). A run is re-fetched until it is FINISHED. `source`
+    (on every table) says which API gave the row: `blueocean` or `core`; for nodes and steps `blueocean`,
+    `pgv` (Pipeline Graph View) or `wfapi` (Stage View). `queuing_duration_ms` and `queuing_time_ms` are the
+    Metrics plugin's TimeInQueueAction (null without it): the top-level task's wait, and that plus every
+    `node {}` block's.""", RUN_KEY, as_arrow=False,
     instance="text", job_full_name="text", number="bigint", state="text", result="text",
     enqueue_time="timestamp", start_time="timestamp", end_time="timestamp", duration_ms="bigint",
     estimated_duration_ms="bigint", run_type="text", run_name="text", description="text", commit_id="text",
-    run_summary="text", causes="json", fetched_at="timestamp",
+    run_summary="text", causes="json", fetched_at="timestamp", source="text", queuing_duration_ms="bigint",
+    queuing_time_ms="bigint",
 )
 NODES = _table(
     "nodes", """Stage and parallel-branch nodes of a finished run, replaced as a whole per run. "Future"
-    nodes borrowed from an older successful build have a null state.""", (*RUN_KEY, "node_id"), RUN_KEY,
+    nodes borrowed from an older successful build have a null state. `agent` is the node a stage ran on
+    (Pipeline Graph View and Stage View say; Blue Ocean does not).""", (*RUN_KEY, "node_id"), RUN_KEY,
     json_shapes={"edges": EDGES},
     instance="text", job_full_name="text", number="bigint", node_id="text", position="bigint",
     display_name="text", node_type="text", state="text", result="text", start_time="timestamp",
-    duration_ms="bigint", first_parent="text", parent_id="text", edges="json",
+    duration_ms="bigint", first_parent="text", parent_id="text", edges="json", source="text", agent="text",
 )
 STEPS = _table(
     "steps", "Steps of a finished run, replaced as a whole per run.", (*RUN_KEY, "step_id"), RUN_KEY,
     instance="text", job_full_name="text", number="bigint", step_id="text", position="bigint",
     display_name="text", display_description="text", state="text", result="text", start_time="timestamp",
-    duration_ms="bigint",
+    duration_ms="bigint", source="text",
 )
 RUN_LOGS = _table(
     "run_logs", "Console text of a finished run, capped in size (`truncated` says so).", RUN_KEY,
     instance="text", job_full_name="text", number="bigint", text="text", text_size="bigint", truncated="bool",
+    source="text",
 )
 CHANGE_SETS = _table(
     "change_sets", "Commits of a run, in the order Jenkins lists them.", (*RUN_KEY, "position"), RUN_KEY,
     json_shapes={"affected_paths": PATHS},
     instance="text", job_full_name="text", number="bigint", position="bigint", commit_id="text",
     author_id="text", author_name="text", message="text", timestamp="timestamp", affected_paths="json",
+    source="text",
 )
 TEST_SUMMARIES = _table(
     "test_summaries", "Test counts of a run (all zero when the run published no test report).", RUN_KEY,
     instance="text", job_full_name="text", number="bigint", passed="bigint", failed="bigint",
     skipped="bigint", fixed="bigint", existing_failed="bigint", regressions="bigint", total="bigint",
+    source="text",
 )
 
 TEST_RESULTS = _table(
@@ -139,6 +148,7 @@ TEST_RESULTS = _table(
     (*RUN_KEY, "position"), RUN_KEY,
     instance="text", job_full_name="text", number="bigint", position="bigint", suite="text", class_name="text",
     name="text", status="text", state="text", duration_ms="bigint", age="bigint", error_text="text",
+    source="text",
 )
 
 RAW_TABLES = (JOBS, RUNS, NODES, STEPS, RUN_LOGS, CHANGE_SETS, TEST_SUMMARIES, TEST_RESULTS)

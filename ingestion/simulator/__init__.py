@@ -9,7 +9,9 @@ layout (items), recipes (stages), plan (one build), view (a build at `now`), log
 (console text), resources (JSON), routes and server (HTTP), controller (time and `advance()`).
 """
 
+from .core_routes import CoreOptions
+from .layout import GivenBuild
 from .serve import serve_forever
 from .simulator import Simulator
 
-__all__ = ["Simulator", "serve_forever"]
+__all__ = ["CoreOptions", "GivenBuild", "Simulator", "serve_forever"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .clock import DAY_MS, HOUR_MS, WorkClock, local_midnight_ms
-from .layout import Job, Outcome, QueueItem, build_layout, walk_jobs
+from .layout import GivenBuild, Job, Outcome, QueueItem, build_layout, walk_jobs
 from .plan import BuildPlan, make_plan, outcome_of
 from .seeding import rng_for
 from .view import BuildView
@@ -22,10 +22,11 @@ NEW_BUILDS_PER_ADVANCE = 4
 
 
 class Controller:
-    def __init__(self, seed: int, scale: int, now_ms: int, field_names: bool = False):
+    def __init__(self, seed: int, scale: int, now_ms: int, field_names: bool = False,
+                 given_logs: dict[str, list[GivenBuild]] | None = None):
         self.seed, self.scale, self.now_ms = seed, scale, now_ms
         self.created_ms = now_ms  # the initial history is laid out before this moment, once and for all
-        self.root = build_layout(scale, field_names)
+        self.root = build_layout(scale, field_names, given_logs)
         self.jobs = walk_jobs(self.root)
         self.generation = 0
         self._clock = WorkClock(now_ms - HISTORY_DAYS * DAY_MS, now_ms - 3 * HOUR_MS)

@@ -3,7 +3,9 @@
 Scale 1 is a hand-made controller with every shape the ingester must meet (nested folders, a
 multibranch project with a branch and a pull request, a freestyle job, a job that never ran, a
 running build, a paused build, queued items, rotated-away builds, a 120-node graph, a top-level
-parallel). Each extra unit of scale adds one `team-NNN` folder of about 500 more builds.
+parallel). Each extra unit of scale adds one `team-NNN` folder of about 500 more builds. Given
+builds (`GivenBuild`) make a controller of nothing but jobs whose console logs are texts from
+elsewhere: real logs, a test's own.
 """
 
 from __future__ import annotations
@@ -18,6 +20,24 @@ from .recipes import E2E, FREESTYLE, GRADLE, HELM, MAVEN, MONOREPO, NPM, PYTHON,
 class Outcome:
     result: str
     category: str | None = None
+
+
+RESULTS = ("SUCCESS", "UNSTABLE", "FAILURE", "ABORTED", "NOT_BUILT")
+
+
+@dataclass(frozen=True)
+class GivenBuild:
+    """A finished build whose console log is `log`, served byte for byte as UTF-8. `category` and
+    `labels` are what a person reads in it: they go to truth() only, never into what is served."""
+
+    result: str
+    log: str
+    category: str | None = None
+    labels: tuple[str, ...] = ()   # the agents it names; none: `unknown`
+
+    def __post_init__(self) -> None:
+        if self.result not in RESULTS:
+            raise ValueError(f"result must be one of {', '.join(RESULTS)}, got {self.result!r}")
 
 
 @dataclass
@@ -43,12 +63,13 @@ class Job:
     primary: bool = False
     pr: dict | None = None         # {id, title, author} of a pull request job
     tail: tuple[Outcome, ...] = ()  # forced outcomes of the newest builds at creation, oldest first
-    role: str = ""                 # running | paused | queue | rotating
+    role: str = ""                 # running | paused | queue | rotating | given
     repo: str = ""
     keep: int = 0                  # build discarder: keep this many builds (0 = keep all)
     starts: dict[int, int] = field(default_factory=dict)    # start times of builds made after creation
     enqueues: dict[int, int] = field(default_factory=dict)  # enqueue times of builds that came from the queue
     queue: list[QueueItem] = field(default_factory=list)
+    given: tuple[GivenBuild, ...] = ()  # a given-log job's builds, oldest first
 
     def __post_init__(self) -> None:
         self.base_first = self.first
@@ -71,6 +92,9 @@ class Job:
 
     def exists(self, number: int) -> bool:
         return self.first <= number <= self.last
+
+    def given_build(self, number: int) -> GivenBuild | None:
+        return self.given[number - self.base_first] if self.given else None
 
 
 @dataclass(eq=False)
@@ -188,9 +212,31 @@ def _field_names(root: Folder) -> None:
     ], pr={"id": "7", "title": "Écran de connexion", "author": "zoé"}, repo="app-mobile")
 
 
-def build_layout(scale: int, field_names: bool = False) -> Folder:
-    """The organization's root folder for this scale; `field_names` adds `_field_names`' items."""
+def _given(root: Folder, given_logs: dict[str, list[GivenBuild]]) -> None:
+    """Freestyle jobs (folders from the `/` in their names) whose builds are the given ones."""
+    for full_name, builds in given_logs.items():
+        path = tuple(full_name.split("/"))
+        if not all(path) or not builds:
+            raise ValueError(f"given logs need a job name without empty parts and builds, got {full_name!r}")
+        parent = root
+        for depth in range(1, len(path)):
+            parent = parent.children.setdefault(path[depth - 1], Folder(path[:depth]))
+            if not isinstance(parent, Folder):
+                raise ValueError(f"{'/'.join(path[:depth])!r} is both a job and a folder")
+        if path[-1] in parent.children:
+            raise ValueError(f"{full_name!r} is both a job and a folder")
+        _add(parent, Job(path, "freestyle", FREESTYLE, len(builds), tail=tuple(Outcome(b.result) for b in builds),
+                         role="given", given=tuple(builds)))
+
+
+def build_layout(scale: int, field_names: bool = False,
+                 given_logs: dict[str, list[GivenBuild]] | None = None) -> Folder:
+    """The organization's root folder for this scale; `field_names` adds `_field_names`' items;
+    `given_logs` (job full name -> builds) makes a controller of those jobs alone."""
     root = Folder(())
+    if given_logs:
+        _given(root, given_logs)
+        return root
     _base(root)
     if field_names:
         _field_names(root)

@@ -5,6 +5,9 @@ and nothing answers outside it. Blue Ocean writes its `_links` hrefs from `/blue
 context path (its own UI prepends the root URL unless an href already starts with it); with
 `prefixed_links` they carry it, as some proxies and versions give them.
 
+With `core` options the controller has no Blue Ocean: `/blue/rest/` is 404 and the classic paths
+below the context path answer instead (core JSON, Pipeline Graph View, Stage View: core_routes.py).
+
 Per request: count it, maybe inject a fault, check basic auth, resolve the path, page the result
 (`start`/`limit`, and the `Link` header Blue Ocean always sends), prune with `tree=`, and write it.
 Admin endpoints under `/__simulator__/` are neither counted, faulted nor authenticated.
@@ -16,11 +19,13 @@ import base64
 import hmac
 import socket
 import struct
+import sys
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from . import core_routes
 from .controller import Controller
 from .faults import Faults, canned_response
 from .jsontext import dumps
@@ -35,10 +40,13 @@ class State:
     """Everything the request handlers share."""
 
     def __init__(self, ctl: Controller, faults: Faults, username: str | None, password: str | None,
-                 prefix: str = "", prefixed_links: bool = False):
+                 prefix: str = "", prefixed_links: bool = False, core: core_routes.CoreOptions | None = None):
         self.ctl, self.faults = ctl, faults
         self.prefix, self.prefixed_links = prefix, prefixed_links
         self.router = Router(ctl)
+        # Core mode: the classic paths answer and Blue Ocean is not installed (core_routes.py).
+        self.core = core_routes.CoreRouter(ctl, core) if core is not None else None
+        self.scheme = "http"
         self.lock = threading.RLock()       # controller reads vs advance()
         self.stopping = threading.Event()   # cuts stalls short on stop()
         self._count_lock = threading.Lock()
@@ -164,11 +172,18 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/__simulator__/"):  # admin: under the context path or at the root
             return self.admin(method, path)
         api = prefix + API_PREFIX
-        if url.path != api and not url.path.startswith(api + "/"):
-            return self.send(404, {"Content-Type": "text/plain;charset=utf-8"}, b"Not found\n")
-        segments = [unquote(s) for s in url.path[len(api):].split("/") if s]
         state = self.state
-        state.count(kind_of(segments))
+        in_api = url.path == api or url.path.startswith(api + "/")
+        if state.core is not None and not in_api and (url.path + "/").startswith(prefix + "/"):
+            segments = [unquote(s) for s in url.path[len(prefix):].split("/") if s]
+            state.count(core_routes.kind_of(segments))
+            api_call = self.core_api
+        elif state.core is None and in_api:
+            segments = [unquote(s) for s in url.path[len(api):].split("/") if s]
+            state.count(kind_of(segments))
+            api_call = self.api
+        else:
+            return self.send(404, {"Content-Type": "text/plain;charset=utf-8"}, b"Not found\n")
         fault = state.faults.draw()
         if fault and self.fail_early(fault):
             return
@@ -178,7 +193,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if method != "GET":
             return self.send_json(405, {"message": f"Method {method} not allowed", "code": 405, "errors": []})
-        self.send(*self.api(segments, url), truncate=fault == "truncated")
+        self.send(*api_call(segments, url), truncate=fault == "truncated")
 
     def fail_early(self, fault: str) -> bool:
         canned = canned_response(fault)
@@ -221,6 +236,23 @@ class Handler(BaseHTTPRequestHandler):
             text = text.replace('"href":"' + API_PREFIX + "/", f'"href":"{self.state.prefix}{API_PREFIX}/')
         return reply.status, headers, text.encode()
 
+    def core_api(self, segments: list[str], url) -> tuple[int, dict[str, str], bytes]:
+        """The core JSON API (and PGV, wfapi): no paging, no Link header; `tree=` applies inside."""
+        query = dict(parse_qsl(url.query, keep_blank_values=True))
+        root_url = f"{self.state.scheme}://{self.headers.get('Host', 'localhost')}{self.state.prefix}/"
+        try:
+            with self.state.lock:
+                reply = self.state.core.resolve(segments, query, root_url)
+        except Exception as exc:  # noqa: BLE001 - a simulator bug must still answer like Jenkins, not hang up
+            reply = core_routes.not_found(f"{exc.__class__.__name__}: {exc}")
+            reply.status = 500
+        headers = {"X-Jenkins": "2.504.1", **reply.headers}
+        if reply.text is not None:
+            headers.setdefault("Content-Type", "text/plain;charset=UTF-8")
+            return reply.status, headers, reply.text
+        headers["Content-Type"] = JSON
+        return reply.status, headers, dumps(reply.body).encode()
+
     def admin(self, method: str, path: str) -> None:
         state, action = self.state, path[len("/__simulator__/"):].strip("/")
         if (method, action) == ("GET", "stats"):
@@ -247,3 +279,8 @@ class SimulatorHTTPServer(ThreadingHTTPServer):
         handler = type("BoundHandler", (Handler,), {"state": state})
         super().__init__(address, handler)
         self.state = state
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up on an answer (a capped log read, left unread) is no error to print."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)

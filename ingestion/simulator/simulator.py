@@ -14,7 +14,9 @@ from typing import Self
 
 from .clock import DEFAULT_NOW, to_ms
 from .controller import Controller
+from .core_routes import CoreOptions
 from .faults import Faults
+from .layout import GivenBuild
 from .server import SimulatorHTTPServer, State
 from .truth import truth
 
@@ -22,9 +24,13 @@ from .truth import truth
 class Simulator:
     def __init__(self, seed: int = 7, scale: int = 1, fault_rate: float = 0.0, fault_delay: float = 2.0,
                  username: str | None = None, password: str | None = None, now: datetime | None = None,
-                 prefix: str = "", prefixed_links: bool = False, field_names: bool = False):
+                 prefix: str = "", prefixed_links: bool = False, field_names: bool = False,
+                 given_logs: dict[str, list[GivenBuild]] | None = None, core: CoreOptions | None = None):
         """`prefix`: Jenkins' context path (`/jenkins`), `prefixed_links`: hrefs carry it (server.py);
-        `field_names`: add items named with accents, spaces, dots and slashes (layout._field_names)."""
+        `field_names`: add items named with accents, spaces, dots and slashes (layout._field_names);
+        `given_logs`: a controller of only these freestyle jobs (full name -> builds, oldest first),
+        each build's console log the given text (layout.GivenBuild);
+        `core`: serve the core JSON API (with PGV, wfapi, Metrics as it says) instead of Blue Ocean."""
         if not isinstance(scale, int) or isinstance(scale, bool) or scale < 1:
             raise ValueError(f"scale must be an integer >= 1, got {scale!r}")
         if not 0.0 <= float(fault_rate) <= 1.0:
@@ -33,13 +39,15 @@ class Simulator:
             raise ValueError(f"fault_delay must be > 0 seconds, got {fault_delay!r}")
         if (username is None) != (password is None):
             raise ValueError("give both username and password for basic auth, or neither")
+        if given_logs and (scale != 1 or field_names):
+            raise ValueError("given_logs make a controller of their own: no scale or field_names beside them")
         prefix = prefix.rstrip("/")
         if prefix and (not prefix.startswith("/") or any(c in prefix for c in "?#% ")):
             raise ValueError(f"prefix must be a path like /jenkins, got {prefix!r}")
         self.seed, self.scale, self.prefix = int(seed), scale, prefix
-        self.controller = Controller(self.seed, scale, to_ms(now or DEFAULT_NOW), field_names)
+        self.controller = Controller(self.seed, scale, to_ms(now or DEFAULT_NOW), field_names, given_logs)
         self._state = State(self.controller, Faults(float(fault_rate), float(fault_delay), self.seed),
-                            username, password, prefix, prefixed_links)
+                            username, password, prefix, prefixed_links, core)
         self._server: SimulatorHTTPServer | None = None
         self._scheme = "http"
         self._thread: threading.Thread | None = None
@@ -52,7 +60,7 @@ class Simulator:
         self._server = SimulatorHTTPServer((host, port), self._state)
         if tls is not None:
             self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
-        self._scheme = "https" if tls is not None else "http"
+        self._scheme = self._state.scheme = "https" if tls is not None else "http"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="blueocean-simulator", daemon=True)
         self._thread.start()

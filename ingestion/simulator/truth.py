@@ -4,8 +4,9 @@ This is the oracle for end-to-end tests: it is computed from the same plans the 
 but straight from the simulator, so a test can compare the warehouse and the API against it.
 Running builds have no stages and no labels yet, since BuildButler fetches nodes and logs once a
 build has finished. A build's labels are the agents its log names in `Running on NAME in PATH`
-lines, or `unknown` when it names none. `flaky_tests` are the tests that failed and passed on one commit
-(testcases.py plants them; no other test ever does).
+lines, or `unknown` when it names none. A given build's category and labels are those given with it.
+`flaky_tests` are the tests that failed and passed on one commit (testcases.py plants them; no other
+test ever does).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def _stages(view: BuildView) -> list[dict]:
 
 def build_truth(view: BuildView, deleted: bool) -> dict:
     plan, done = view.plan, view.finished
+    given = view.job.given_build(plan.number)
+    agents, category = (list(given.labels), given.category) if given else (plan.agents, plan.category)
     return {
         "number": plan.number,
         "state": view.state,
@@ -37,8 +40,8 @@ def build_truth(view: BuildView, deleted: bool) -> dict:
         "commit": None if view.job.recipe.freestyle else plan.commit,
         "branch": view.job.branch,
         "stages": _stages(view),
-        "labels": (sorted(plan.agents) or ["unknown"]) if done else [],
-        "failure_category": plan.category if done else None,
+        "labels": (sorted(agents) or ["unknown"]) if done else [],
+        "failure_category": category if done else None,
         "deleted": deleted,
     }
 

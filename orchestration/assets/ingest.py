@@ -1,4 +1,5 @@
-"""Ingestion: every connection's Blue Ocean API into the raw tables, one dlt pipeline each.
+"""Ingestion: every connection's Jenkins (Blue Ocean, else the core JSON API) into the raw tables, one dlt
+pipeline each. Which API a connection was read through is recorded with its sync (`connections.source`).
 
 One pipeline per connection keeps their dlt states apart: a controller that fails does not
 advance its own state and does not stop the others. The asset still materializes the raw tables
@@ -32,6 +33,7 @@ from ingestion.blueocean import (
 )
 from ingestion.blueocean.errors import failure_reason
 from ingestion.blueocean.tables import TEST_RESULTS
+from ingestion.sources import jenkins_source
 from orchestration.assets.config import WRITER_POOL, SyncConfig
 from orchestration.lineage import BlueOceanTranslator, raw_asset_key
 from orchestration.progress import BuildChanges, reporter
@@ -61,11 +63,13 @@ def selected_connections(store: Store, wanted: str | None) -> list[Connection]:
     return [connection]
 
 
-def sync_connection(settings: Settings, connection: Connection, credentials: tuple, config: SyncConfig) -> Counter:
-    """Load one controller; returns rows loaded per table. Raises when the controller fails."""
+def sync_connection(settings: Settings, connection: Connection, credentials: tuple,
+                    config: SyncConfig) -> tuple[Counter, str]:
+    """Load one controller; returns rows loaded per table and the API it was read through. Raises when the
+    controller fails."""
     home = settings.home
     username, token = credentials
-    source = blueocean_source(
+    source, fetcher = jenkins_source(
         SourceConfig(
             instance=connection.name,
             base_url=connection.url,
@@ -85,9 +89,17 @@ def sync_connection(settings: Settings, connection: Connection, credentials: tup
     # Named after the connection's id: the name is a label, any text (buildbutler.connections).
     pipeline = blueocean_pipeline(pipeline_name(connection.id, connection.name, home.dlt_dir), home.warehouse,
                                   home.dlt_dir)
-    run_sync(pipeline, source)  # a package left by a crash goes in first
+    try:
+        run_sync(pipeline, source)  # a package left by a crash goes in first
+    finally:
+        fetcher.client.close()
     counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace else {}
-    return Counter({table: n for table, n in counts.items() if table in LOADED_TABLES})
+    # The core API says whether PGV or wfapi serves stages only once a build needed them: a sync that
+    # fetched none keeps what the store knows (as long as the controller is still read through core).
+    label = fetcher.source
+    if label == "core" and (connection.source or "").startswith("core+") and fetcher.stages.kind is None:
+        label = connection.source
+    return Counter({table: n for table, n in counts.items() if table in LOADED_TABLES}), label
 
 
 def build_counts(warehouse: Path, instance: str) -> tuple[int, int]:
@@ -131,7 +143,7 @@ def blueocean_ingest(context: dg.AssetExecutionContext, config: SyncConfig):
         try:
             credentials = store.credentials(connection.id)
             before = build_counts(home.warehouse, connection.name)
-            rows = sync_connection(settings, connection, credentials, config)
+            rows, source = sync_connection(settings, connection, credentials, config)
         except Exception as error:  # noqa: BLE001 - one controller must not stop the others
             reason = failure_reason(error)
             failed[connection.name] = reason
@@ -143,8 +155,8 @@ def blueocean_ingest(context: dg.AssetExecutionContext, config: SyncConfig):
         changes = BuildChanges(new=after[0] - before[0], finished=after[1] - before[1])
         changed += changes
         loaded.update(rows)
-        store.record_sync_end(connection.name, "success", None, dict(rows))
-        reporter().synced(connection.name, changes)
+        store.record_sync_end(connection.name, "success", None, dict(rows), source=source)
+        reporter().synced(connection.name, changes, source)
     if failed and len(failed) == len(connections):
         # Nothing new to build or publish: the previous snapshot stays in service (docs/contract.md section 8).
         raise dg.Failure(description="every connection failed: " + "; ".join(f"{n}: {e}" for n, e in failed.items()))

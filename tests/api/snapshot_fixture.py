@@ -89,6 +89,8 @@ class FixtureBuild:
     log: str | None
     truncated: bool = False
     stages: list[FixtureStage] = field(default_factory=list)
+    in_pipeline_queue_ms: int | None = None
+    source: str = "blueocean"
     tests: list[FixtureTestResult] = field(default_factory=list)
 
     @property
@@ -232,6 +234,9 @@ def make_fixture(now: datetime | None = None, seed: int = 7, builds_per_job: int
                 log=None if running else f"Started by user admin\n{agents}Finished: {result}\n",
                 truncated=number == 2,
                 stages=[] if kind == "freestyle" else _stages(rng, bid, result, running),
+                # the Staging controller has no Blue Ocean: read through the core API with the Metrics plugin
+                in_pipeline_queue_ms=rng.randint(0, 30_000) if instance == "Staging" else None,
+                source="core" if instance == "Staging" else "blueocean",
             ))
         jobs.append(FixtureJob(jid, instance, full_name, name, folder, kind, branch, builds))
     tests_rng = random.Random(seed + 1)  # its own draws: the builds above stay as they were
@@ -250,7 +255,7 @@ create table marts.dim_jobs (job_id varchar, instance varchar, full_name varchar
 create table marts.fct_builds (build_id varchar, job_id varchar, instance varchar, job_name varchar, folder varchar,
     number integer, state varchar, result varchar, duration_ms bigint, queue_time_ms bigint, started_at timestamptz,
     branch varchar, commit_sha varchar, failure_category varchar, is_counted boolean, is_success boolean,
-    failing_stage varchar);
+    failing_stage varchar, in_pipeline_queue_ms bigint, source varchar);
 create table marts.fct_stages (build_id varchar, stage_id varchar, parent_stage_id varchar, position integer,
     name varchar, node_type varchar, result varchar, duration_ms bigint, started_at timestamptz);
 create table marts.fct_steps (build_id varchar, step_id varchar, position integer, name varchar, result varchar,
@@ -303,7 +308,8 @@ def write_snapshot(path: Path, fixture: Fixture) -> Path:
         _insert(con, "marts.fct_builds", [
             (b.build_id, b.job_id, b.instance, b.job_name, b.folder, b.number, b.state, b.result, b.duration_ms,
              b.queue_time_ms, b.started_at, b.branch, b.commit_sha, b.failure_category, b.is_counted,
-             b.result == "SUCCESS", "Test" if b.result == "FAILURE" and b.stages else None)
+             b.result == "SUCCESS", "Test" if b.result == "FAILURE" and b.stages else None, b.in_pipeline_queue_ms,
+             b.source)
             for b in builds
         ])
         _insert(con, "marts.fct_stages", [

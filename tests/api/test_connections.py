@@ -12,6 +12,7 @@ import pytest
 
 from buildbutler.home import Home
 from buildbutler.store import Store
+from ingestion.simulator import CoreOptions, Simulator
 from tests.support.api_clients import ADMIN, api_client
 from tests.support.samples import SAMPLES
 from tests.support.settings import settings_for
@@ -76,6 +77,7 @@ def test_create_list_delete(client):
     assert {k: v for k, v in created.items() if k not in ("id", "createdAt")} == {
         "name": "Production Jenkins", "url": "https://jenkins.example.com", "username": "ci-bot", "hasToken": True,
         "lastSyncAt": None, "lastSyncStatus": "never", "lastSyncError": None, "caBundle": None, "tlsVerify": True,
+        "source": None,
     }
     assert client.get("/api/v1/connections", headers=ADMIN).json() == {"data": [created]}
     assert client.delete(f"/api/v1/connections/{created['id']}", headers=ADMIN).status_code == 204
@@ -152,6 +154,16 @@ def test_connection_test_uses_the_stored_credentials(client):
         assert refused["message"] == "unauthorized (HTTP 401): check the connection's user name and API token"
         assert "denied" not in refused["message"]  # the controller's body is never passed back
     assert client.post("/api/v1/connections/c_missing/test", headers=ADMIN).status_code == 404
+
+
+def test_connection_test_of_a_controller_without_blue_ocean(client):
+    with Simulator(seed=3, core=CoreOptions()) as core, Simulator(seed=3) as blue:
+        for name, url in (("core", core.url), ("blue", blue.url)):
+            create(client, name=name, url=url)
+        answers = {name: client.post(f"/api/v1/connections/{name}/test", headers=ADMIN).json()
+                   for name in ("core", "blue")}
+    assert answers["blue"] == {"ok": True, "status": 200, "message": "Blue Ocean answered."}
+    assert answers["core"]["ok"] is True and answers["core"]["message"].startswith("Jenkins' core JSON API answered")
 
 
 def test_connection_test_does_not_follow_redirects_or_reach_closed_ports(client):

@@ -78,7 +78,8 @@ def build_json(build) -> dict:
     return {"id": build.build_id, "jobId": build.job_id, "number": build.number, "state": build.state,
             "result": build.result, "duration": build.duration_ms, "queueTime": build.queue_time_ms,
             "timestamp": build.timestamp, "branch": build.branch, "commit": build.commit_sha,
-            "failureCategory": build.failure_category}
+            "failureCategory": build.failure_category, "inPipelineQueueTime": build.in_pipeline_queue_ms,
+            "source": build.source}
 
 
 def test_builds_newest_first_with_contract_fields(client, fixture_data):
@@ -132,7 +133,7 @@ def test_build_detail_lists_executed_stages_with_parallel_branches(client, fixtu
     build = next(b for b in fixture_data.job("Production", "platform/api-tests").builds
                  if b.result == "FAILURE" and b.stages)
     body = get(client, f"/api/v1/builds/{build.build_id}")
-    assert {k: v for k, v in body.items() if k != "stages"} == build_json(build)
+    assert {k: v for k, v in body.items() if k not in ("stages", "logTruncated")} == build_json(build)
     test_stage = next(s for s in build.stages if s.name == "Test")
     branches = [s for s in build.stages if s.parent_stage_id == test_stage.stage_id]
     assert [s["name"] for s in body["stages"]] == ["Checkout", "Build", "Test", "Deploy"]
@@ -166,6 +167,16 @@ def test_build_log_is_plain_text(client, fixture_data):
     assert response.headers["x-log-truncated"] == "false"
     truncated = next(b for b in fixture_data.builds if b.truncated and b.log)
     assert client.get(f"/api/v1/builds/{truncated.build_id}/log", headers=ADMIN).headers["x-log-truncated"] == "true"
+
+
+def test_build_detail_says_whether_its_log_was_cut(client, fixture_data):
+    cut = next(b for b in fixture_data.builds if b.truncated and b.log)
+    whole = next(b for b in fixture_data.builds if not b.truncated and b.log)
+    none = next(b for b in fixture_data.builds if b.log is None)
+    assert [get(client, f"/api/v1/builds/{b.build_id}")["logTruncated"] for b in (cut, whole, none)] == [
+        True, False, None]
+    schema = client.get("/schema/openapi.json").json()["components"]["schemas"]["BuildDetail"]
+    assert "logTruncated" in schema["properties"] and "logTruncated" in schema["required"]
 
 
 def test_log_of_a_running_build_is_not_found_with_a_reason(client, fixture_data):

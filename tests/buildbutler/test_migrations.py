@@ -59,14 +59,14 @@ def user_version(home: Home) -> int:
 
 def test_a_new_store_runs_every_migration(fresh_home: Home):
     Store(Settings(home=fresh_home))
-    assert user_version(fresh_home) == LATEST == 2
+    assert user_version(fresh_home) == LATEST == 3
     with closing(sqlite3.connect(fresh_home.operational_db)) as db:
         tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
         columns = [row[1] for row in db.execute("pragma table_info(api_tokens)")]
         connection_columns = [row[1] for row in db.execute("pragma table_info(connections)")]
     assert {"connections", "sync_runs", "api_tokens"} <= tables
     assert columns == ["token_sha256", "role", "name", "created_at", "id", "last_used_at"]
-    assert connection_columns[-2:] == ["ca_bundle", "tls_verify"]
+    assert connection_columns[-3:] == ["ca_bundle", "tls_verify", "source"]
 
 
 @pytest.mark.parametrize("tokens_listed", [False, True], ids=["before-token-ids", "with-token-ids"])
@@ -77,6 +77,7 @@ def test_a_store_from_before_migrations_is_upgraded_in_place(fresh_home: Home, t
     (connection,) = store.list_connections()
     assert (connection.id, connection.name, connection.last_sync_status) == ("c_00000000000000aa", "prod", "success")
     assert (connection.ca_bundle, connection.tls_verify) == (None, True)  # migration 2: verified, as before
+    assert connection.source is None  # migration 3: not known until its next sync
     (token,) = store.list_api_tokens()
     assert re.fullmatch(r"t_[0-9a-f]{12}", token.id) and (token.name, token.role) == ("ops", "admin")
     if tokens_listed:
@@ -90,6 +91,9 @@ def test_a_store_from_before_migrations_is_upgraded_in_place(fresh_home: Home, t
     Store(Settings(home=fresh_home))  # opening it again changes nothing
     assert store.list_api_tokens()[0] == token and len(store.list_connections()) == 2
     assert store.revoke_api_tokens(token.id) == [token] and store.verify_api_token("bb_old") is None
+    assert store.record_sync_end("prod", "success", source="core+pgv")
+    assert store.record_sync_end("prod", "failed", "down")  # a failed sync keeps what the last one found
+    assert store.get_connection("prod").source == "core+pgv"
 
 
 def test_processes_opening_an_old_store_at_once_migrate_it_once(fresh_home: Home):

@@ -242,7 +242,9 @@ def test_synced_connections_show_their_last_sync(dashboard: Dashboard, dashboard
         row = page.locator(f'tr[data-connection="{connection["name"]}"]')
         expect(row.locator('[data-col="url"]')).to_have_text(connection["url"])
         expect(row.locator('[data-col="sync"] .badge.s-success')).to_have_text("Synced")
-        assert row.locator('[data-col="sync"] .muted').get_attribute("title") not in (None, "", "—")
+        assert row.locator('[data-col="sync"] .muted').first.get_attribute("title") not in (None, "", "—")
+        expect(row.locator('[data-col="sync"] .source')).to_have_text(f" via {connection['source']}")
+        assert connection["source"] == "blueocean"
         row.get_by_role("button", name="Test").click()
         expect(row.locator('.verdict [data-ok="true"]')).to_have_text("✓ Blue Ocean answered. (HTTP 200)")
     dashboard.problems.check()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import duckdb
@@ -14,6 +14,7 @@ from ingestion.blueocean import (
     blueocean_source,
     run_sync,
 )
+from ingestion.sources import jenkins_source
 
 # Columns that differ between two syncs of the same data.
 VOLATILE = {"fetched_at", "_dlt_load_id", "_dlt_id"}
@@ -24,6 +25,17 @@ def sync(url: str, root: Path, instance: str = "prod", progress=None, **settings
     config = SourceConfig(instance=instance, base_url=url, **settings)
     pipeline = blueocean_pipeline(instance, root / "warehouse.duckdb", root / "dlt")
     run_sync(pipeline, blueocean_source(config, progress))
+
+
+def detected_sync(url: str, root: Path, instance: str = "prod", on_request=None, **settings) -> str:
+    """One sync through the source detection the product uses; returns the source it used."""
+    config = SourceConfig(instance=instance, base_url=url, **settings)
+    source, fetcher = jenkins_source(config, on_request=on_request)
+    try:
+        run_sync(blueocean_pipeline(instance, root / "warehouse.duckdb", root / "dlt"), source)
+    finally:
+        fetcher.client.close()
+    return fetcher.source
 
 
 def dump(warehouse: Path, instance: str | None = None) -> dict[str, list[tuple]]:
@@ -53,3 +65,49 @@ def differences(expected: dict[str, list[tuple]], actual: dict[str, list[tuple]]
         if missing or extra:
             out[name] = (missing, extra)
     return out
+
+
+def builds_of(truth: dict) -> dict[tuple[str, int], dict]:
+    return {(job["full_name"], b["number"]): b for job in truth["jobs"] for b in job["builds"]}
+
+
+def ms(moment) -> int | None:
+    return None if moment is None else round(moment.timestamp() * 1000)
+
+
+def assert_runs_match(warehouse: Path, truth: dict, instance: str = "prod") -> None:
+    runs = {
+        (job, number): row
+        for job, number, *row in query(warehouse, """
+            select job_full_name, number, state, result, start_time, enqueue_time, duration_ms, commit_id
+            from blueocean_raw.runs where instance = ?""", [instance])
+    }
+    for key, build in builds_of(truth).items():
+        if build["deleted"]:
+            continue  # gone from Jenkins before any sync saw it (rotated ones are checked elsewhere)
+        state, result, start, enqueue, duration, commit = runs[key]
+        finished = build["state"] == "FINISHED"
+        assert (state, ms(start), ms(enqueue), commit) == (
+            build["state"], build["start_ms"], build["enqueue_ms"], build["commit"]), key
+        assert (result, duration) == ((build["result"], build["duration_ms"]) if finished else ("UNKNOWN", None)), key
+        assert ms(start) - ms(enqueue) == build["queue_time_ms"], key
+
+
+def stages_of(warehouse: Path, instance: str = "prod") -> dict[tuple[str, int], list[dict]]:
+    """Executed stages per run, shaped like the simulator's truth."""
+    nodes = defaultdict(list)
+    for job, number, *node in query(warehouse, """
+            select job_full_name, number, node_id, display_name, node_type, result, duration_ms, parent_id
+            from blueocean_raw.nodes where instance = ? and state is not null order by position""", [instance]):
+        nodes[(job, number)].append(node)
+    stages = {}
+    for key, graph in nodes.items():
+        stages[key] = [
+            {"name": name, "duration": duration, "result": result, "parallel": [
+                {"name": b_name, "duration": b_duration, "result": b_result}
+                for _, b_name, b_type, b_result, b_duration, b_parent in graph
+                if b_type == "PARALLEL" and b_parent == node_id
+            ]}
+            for node_id, name, node_type, result, duration, _ in graph if node_type == "STAGE"
+        ]
+    return stages

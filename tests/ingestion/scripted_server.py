@@ -9,6 +9,7 @@ Content-Length and closes. Every request's raw path is recorded in `server.paths
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,11 @@ class ScriptedServer(ThreadingHTTPServer):
         self.max_in_flight = 0
         self._lock = threading.Lock()
         threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up on an answer (a capped log read) is no error to print."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:

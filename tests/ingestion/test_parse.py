@@ -20,7 +20,7 @@ def sample(name: str):
 
 
 def a_run(**attributes) -> parse.RunRow:
-    run = parse.RunRow(instance="prod", job_full_name="steps", number=16)
+    run = parse.RunRow(instance="prod", job_full_name="steps", number=16, source="blueocean")
     run.href, run.has_graph, run.change_set = "/blue/rest/organizations/jenkins/pipelines/steps/runs/16/", True, None
     for name, value in attributes.items():
         setattr(run, name, value)
@@ -51,7 +51,7 @@ def test_pipeline_list_roles_and_kinds():
         "instance": "prod", "full_name": "simple-pipeline-jobs/pipeline-success-1m", "name": "pipeline-success-1m",
         "display_name": "pipeline-success-1m", "folder": "/simple-pipeline-jobs", "kind": "pipeline",
         "class_name": None, "branch": None, "is_primary_branch": None, "pull_request_id": None,
-        "rest_path": "/h/", "fetched_at": NOW,
+        "rest_path": "/h/", "fetched_at": NOW, "source": "blueocean",
     }
     assert parse.job_kind(items["matrix-1"]) == parse.job_kind(items["freestyle-jobs/freestyle-success-1m"]) == "other"
     assert parse.item_role({"_class": "io.jenkins.blueocean.service.embedded.rest.PipelineFolderImpl"}) == "folder"
@@ -174,8 +174,8 @@ def test_change_sets_current_and_legacy_fields():
 def test_test_summary_and_bad_shapes():
     rows = parse.summary_rows({"passed": 3, "failed": 1, "skipped": 0, "fixed": 0, "existingFailed": 1,
                                "regressions": 0, "total": 4}, a_run())
-    assert rows == [{"instance": "prod", "job_full_name": "steps", "number": 16, "passed": 3, "failed": 1,
-                     "skipped": 0, "fixed": 0, "existing_failed": 1, "regressions": 0, "total": 4}]
+    assert rows == [{"instance": "prod", "job_full_name": "steps", "number": 16, "source": "blueocean", "passed": 3,
+                     "failed": 1, "skipped": 0, "fixed": 0, "existing_failed": 1, "regressions": 0, "total": 4}]
     assert parse.summary_rows(None, a_run()) == []
     with pytest.raises(BlueOceanDataError, match="expected a JSON object"):
         parse.node_rows(["not a node"], a_run())

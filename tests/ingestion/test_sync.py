@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from ingestion.blueocean import SourceConfig, blueocean_pipeline, blueocean_source, ensure_raw_tables
 from ingestion.simulator import Simulator
-from tests.ingestion.helpers import differences, dump, query, sync
+from tests.ingestion.helpers import assert_runs_match, builds_of, differences, dump, query, stages_of, sync
 from tests.support.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,52 +60,6 @@ def first(sim, tmp_path_factory) -> Synced:
     sim.reset_counts()
     sync(sim.url, root, progress=count)
     return Synced(sim.url, root, sim.request_count, progress, dump(root / "warehouse.duckdb"), sim.truth())
-
-
-def builds_of(truth: dict) -> dict[tuple[str, int], dict]:
-    return {(job["full_name"], b["number"]): b for job in truth["jobs"] for b in job["builds"]}
-
-
-def ms(moment) -> int | None:
-    return None if moment is None else round(moment.timestamp() * 1000)
-
-
-def assert_runs_match(warehouse: Path, truth: dict, instance: str = "prod") -> None:
-    runs = {
-        (job, number): row
-        for job, number, *row in query(warehouse, """
-            select job_full_name, number, state, result, start_time, enqueue_time, duration_ms, commit_id
-            from blueocean_raw.runs where instance = ?""", [instance])
-    }
-    for key, build in builds_of(truth).items():
-        if build["deleted"]:
-            continue  # gone from Jenkins before any sync saw it (rotated ones are checked elsewhere)
-        state, result, start, enqueue, duration, commit = runs[key]
-        finished = build["state"] == "FINISHED"
-        assert (state, ms(start), ms(enqueue), commit) == (
-            build["state"], build["start_ms"], build["enqueue_ms"], build["commit"]), key
-        assert (result, duration) == ((build["result"], build["duration_ms"]) if finished else ("UNKNOWN", None)), key
-        assert ms(start) - ms(enqueue) == build["queue_time_ms"], key
-
-
-def stages_of(warehouse: Path, instance: str = "prod") -> dict[tuple[str, int], list[dict]]:
-    """Executed stages per run, shaped like the simulator's truth."""
-    nodes = defaultdict(list)
-    for job, number, *node in query(warehouse, """
-            select job_full_name, number, node_id, display_name, node_type, result, duration_ms, parent_id
-            from blueocean_raw.nodes where instance = ? and state is not null order by position""", [instance]):
-        nodes[(job, number)].append(node)
-    stages = {}
-    for key, graph in nodes.items():
-        stages[key] = [
-            {"name": name, "duration": duration, "result": result, "parallel": [
-                {"name": b_name, "duration": b_duration, "result": b_result}
-                for _, b_name, b_type, b_result, b_duration, b_parent in graph
-                if b_type == "PARALLEL" and b_parent == node_id
-            ]}
-            for node_id, name, node_type, result, duration, _ in graph if node_type == "STAGE"
-        ]
-    return stages
 
 
 def test_every_job_build_stage_and_step_arrives(first):

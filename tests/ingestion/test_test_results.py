@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from ingestion.blueocean import SourceConfig, ensure_raw_tables
-from ingestion.simulator import Simulator
-from tests.ingestion.helpers import dump, query, sync
+from ingestion.simulator import CoreOptions, Simulator
+from tests.ingestion.helpers import detected_sync, dump, query, sync
 from tests.support.simulator_api import Api, job_path
 
 
@@ -96,3 +96,19 @@ def test_new_builds_bring_their_results_and_old_ones_stay(tmp_path):
 def test_a_bad_mode_is_refused():
     with pytest.raises(ValueError, match="test_results must be one of all, failed, none"):
         SourceConfig(instance="prod", base_url="http://127.0.0.1:8080", test_results="some")
+
+
+def test_the_core_api_gives_the_same_cases_as_blue_ocean(tmp_path):
+    """The JUnit plugin's testReport of each build, read through the core JSON API, makes the rows Blue
+    Ocean's tests/ make (and names the suite, which Blue Ocean does not give)."""
+    with Simulator(seed=5) as blue, Simulator(seed=5, core=CoreOptions()) as core:
+        sync(blue.url, tmp_path / "blue")
+        detected_sync(core.url, tmp_path / "core")
+    columns = "job_full_name, number, class_name, name, status, state, duration_ms, age, error_text"
+    from_blue = sorted(query(tmp_path / "blue" / "warehouse.duckdb",
+                             f"select {columns} from blueocean_raw.test_results"))
+    from_core = sorted(query(tmp_path / "core" / "warehouse.duckdb",
+                             f"select {columns} from blueocean_raw.test_results"))
+    assert from_core == from_blue and len(from_blue) > 10_000
+    assert query(tmp_path / "core" / "warehouse.duckdb",
+                 "select count(*) from blueocean_raw.test_results where suite is null") == [(0,)]

@@ -8,76 +8,23 @@ failure category and its log, as it does for a controller at the root.
 
 from __future__ import annotations
 
-import os
-import subprocess
-from datetime import UTC, datetime
-
 import pytest
-import requests
 
-from ingestion.simulator import Simulator
-from ingestion.simulator.resources import run_href
-from tests.orchestration.expected import expected_job
-from tests.support.cli_server import start_serving
-from tests.support.paths import BIN, REPO
+from ingestion.simulator import CoreOptions, Simulator
+from tests.orchestration.api_checks import assert_every_build_exact, listed
+from tests.support.cli_server import synced_and_served
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "buildbutler"), *args], capture_output=True, text=True, cwd=REPO, timeout=600)
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    saved = dict(os.environ)
-    os.environ["BUILDBUTLER_HOME"] = str(tmp_path_factory.mktemp("context-path") / "home")
-    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
-    os.environ["BUILDBUTLER_RATE_LIMIT"] = "0"  # one request per build, and one per log
-    sim = Simulator(seed=11, prefix="/jenkins", prefixed_links=True, field_names=True).start()
+@pytest.fixture(scope="module", params=["blueocean", "core"])
+def world(request, tmp_path_factory):
+    """The same controller through Blue Ocean, and through the core JSON API (with PGV and Metrics)."""
+    core = request.param == "core"
+    sim = Simulator(seed=11, prefix="/jenkins", prefixed_links=True, field_names=True,
+                    core=CoreOptions() if core else None).start()
     assert sim.url.endswith("/jenkins")
-    added = run("connections", "add", "Forêt CI", sim.url + "/")
-    assert added.returncode == 0, added.stderr
-    sync = run("sync")
-    server, base = start_serving()
-    token = run("tokens", "create", "--role", "viewer").stdout.strip()
-    yield {"sim": sim, "sync": sync, "api": base, "headers": {"Authorization": f"Bearer {token}"}}
-    server.terminate()
-    server.wait(timeout=20)
+    with synced_and_served(tmp_path_factory.mktemp("context-path") / "home", "Forêt CI", sim.url + "/") as world:
+        yield {"sim": sim, "core": core, **world}
     sim.stop()
-    os.environ.clear()
-    os.environ.update(saved)
-
-
-def get(world, path: str, **params) -> requests.Response:
-    response = requests.get(world["api"] + "/api/v1" + path, params=params, headers=world["headers"], timeout=30)
-    assert response.status_code == 200, (path, response.status_code, response.text[:300])
-    return response
-
-
-def listed(world, path: str) -> list[dict]:
-    items, page = [], 1
-    while True:
-        body = get(world, path, page=page, per_page=100).json()
-        items += body["data"]
-        if page * 100 >= body["meta"]["total"]:
-            return items
-        page += 1
-
-
-def iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # the API gives seconds
-
-
-def stages(truth_stages: list[dict]) -> list[dict]:
-    """The contract's shape: `parallel` only on a stage that has parallel branches."""
-    return [{k: v for k, v in s.items() if k != "parallel" or v} for s in truth_stages]
-
-
-def simulator_log(sim: Simulator, job: dict, number: int) -> str:
-    """The console text as the simulator serves it (the href is Blue Ocean's, below the root URL)."""
-    simulated = next(j for j in sim.controller.jobs if j.full_name == job["full_name"])
-    response = requests.get(f"{sim.url}{run_href(simulated, number)}log/", params={"start": 0}, timeout=30)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_sync_succeeds(world):
@@ -94,32 +41,4 @@ def test_the_names_are_those_jenkins_shows(world):
 
 
 def test_every_build_is_exact_with_its_stages_and_its_log(world):
-    sim = world["sim"]
-    truth = sim.truth()["jobs"]
-    jobs = {(j["folder"], j["name"]): j for j in listed(world, "/jobs")}
-    assert sorted(jobs) == sorted((j["folder"], j["name"]) for j in truth)
-    checked = logs = 0
-    for job in truth:
-        api_job = jobs[(job["folder"], job["name"])]
-        assert {k: api_job[k] for k in ("lastBuild", "lastResult")} == {
-            k: v for k, v in expected_job(job, "Forêt CI").items() if k in ("lastBuild", "lastResult")}
-        builds = {b["number"]: b for b in listed(world, f"/jobs/{api_job['id']}/builds")}
-        assert sorted(builds) == sorted(b["number"] for b in job["builds"]), job["full_name"]
-        for build in job["builds"]:
-            detail = get(world, f"/builds/{builds[build['number']]['id']}").json()
-            finished = build["state"] == "FINISHED"
-            expected = {
-                "state": build["state"], "result": build["result"], "duration": build["duration_ms"],
-                "queueTime": build["queue_time_ms"], "timestamp": iso(build["start_ms"]), "branch": build["branch"],
-                "commit": build["commit"], "failureCategory": None if build["result"] == "SUCCESS" else
-                build["failure_category"], "stages": stages(build["stages"]),
-            }
-            assert {k: detail[k] for k in expected} == expected, (job["full_name"], build["number"])
-            if finished:
-                log = requests.get(f"{world['api']}/api/v1/builds/{detail['id']}/log", headers=world["headers"],
-                                   timeout=30)
-                assert log.status_code == 200, (job["full_name"], build["number"], log.text[:200])
-                assert log.text == simulator_log(sim, job, build["number"]), (job["full_name"], build["number"])
-                logs += 1
-            checked += 1
-    assert checked == sum(len(j["builds"]) for j in truth) and logs > 500
+    assert assert_every_build_exact(world, world["sim"], "Forêt CI", core=world["core"]) > 500

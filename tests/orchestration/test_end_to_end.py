@@ -1,7 +1,9 @@
 """The foundation slice as a user drives it: simulator → `buildbutler sync` → `buildbutler serve`.
 
-One home for the module: the first sync is the expensive part, and the later tests build on it
-the way a user would (a second connection, a second sync, the same running server). Test analytics
+One home per API: the first sync is the expensive part, and the later tests build on it the way a
+user would (a second connection, a second sync, the same running server). Every test runs against
+controllers with Blue Ocean, and again against controllers with only the core JSON API (Pipeline
+Graph View, the Metrics plugin), whose builds must come out the same. Test analytics
 too: the simulator's planted flaky tests, and only they, are found in the snapshot and the API.
 """
 
@@ -20,10 +22,11 @@ import requests
 
 from buildbutler.home import Home
 from buildbutler.settings import Settings
-from ingestion.simulator import Simulator
+from ingestion.simulator import CoreOptions, Simulator
 from orchestration.assets.config import WRITER_POOL
 from orchestration.instance import open_instance
 from tests.api.snapshot_fixture import job_id
+from tests.orchestration.api_checks import assert_every_build_exact
 from tests.orchestration.expected import expected_job
 from tests.support.cli_server import start_serving
 from tests.support.paths import BIN, REPO
@@ -35,21 +38,29 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([BUILDBUTLER, *args], capture_output=True, text=True, cwd=REPO, timeout=600)
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
+SOURCES = {"blueocean": "blueocean", "core": "core+pgv"}  # what each connection's `source` must say
+
+
+def simulator(api: str, seed: int) -> Simulator:
+    return Simulator(seed=seed, core=CoreOptions() if api == "core" else None).start()
+
+
+@pytest.fixture(scope="module", params=sorted(SOURCES))
+def world(request, tmp_path_factory):
     """A simulator, a home with one connection synced, and `buildbutler serve` on it."""
+    api = request.param
     saved = dict(os.environ)
     os.environ["BUILDBUTLER_HOME"] = str(tmp_path_factory.mktemp("e2e") / "home")
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
     os.environ["BUILDBUTLER_RATE_LIMIT"] = "0"  # the concurrency test hammers the API on purpose
-    sim, other = Simulator(seed=11).start(), Simulator(seed=12).start()
+    sim, other = simulator(api, 11), simulator(api, 12)
     added = run("connections", "add", "ci-main", sim.url)
     assert added.returncode == 0, added.stderr
     started = time.time()
     sync = run("sync")
     server, base = start_serving()
     token = run("tokens", "create", "--role", "viewer").stdout.strip()
-    yield {"sim": sim, "other": other, "sync": sync, "started": started, "api": base,
+    yield {"sim": sim, "other": other, "sync": sync, "started": started, "api": base, "api_kind": api,
            "headers": {"Authorization": f"Bearer {token}"}}
     server.terminate()
     server.wait(timeout=20)
@@ -74,6 +85,12 @@ def all_jobs(world, **params) -> list[dict]:
 def test_connections_add_and_list(world):
     listed = run("connections", "list")
     assert "ci-main" in listed.stdout and world["sim"].url in listed.stdout and "success" in listed.stdout
+    (line,) = [line for line in listed.stdout.splitlines() if "\tci-main\t" in line]
+    assert line.split("\t")[-1] == SOURCES[world["api_kind"]]
+
+
+def test_every_build_is_exact_with_its_stages_category_and_log(world):
+    assert assert_every_build_exact(world, world["sim"], "ci-main", core=world["api_kind"] == "core") > 400
 
 
 def test_sync_exits_zero_and_sums_up(world):
@@ -81,6 +98,7 @@ def test_sync_exits_zero_and_sums_up(world):
     assert sync.returncode == 0, sync.stdout + sync.stderr
     last_line = sync.stdout.strip().splitlines()[-1]
     assert "ci-main success" in last_line and "snapshot published" in last_line
+    assert f"via {SOURCES[world['api_kind']]})" in sync.stdout  # the connection's line says which API
     # dbt's artifacts go to one folder that each sync replaces, not to a new folder per sync
     target = REPO / "transform" / "target"
     assert (target / "sync" / "run_results.json").stat().st_mtime >= world["started"]
@@ -142,7 +160,8 @@ def test_every_case_of_every_build_with_a_report_is_a_row(world):
               if (view := ctl.view(job, n)).finished and view.plan.tests]
     builds, rows = snapshot_rows("select count(distinct build_id), count(*) from marts.fct_test_results")[0]
     assert (builds, rows) == (len(totals), sum(totals))
-    assert world["sim"].requests_by_kind()["tests"] == len(totals)  # one tests/ request a build with a report
+    kind = "tests" if world["api_kind"] == "blueocean" else "testReport"
+    assert world["sim"].requests_by_kind()[kind] == len(totals)  # one request a build with a report
 
 
 def test_the_api_lists_the_same_flaky_tests_first(world):
@@ -275,7 +294,7 @@ def labelled_sim(world):
     assert run("connections", "remove", "second").returncode == 0
     token = run("tokens", "create", "--role", "admin", "--name", "names").stdout.strip()
     world["admin"] = {"Authorization": f"Bearer {token}"}
-    sim = Simulator(seed=13).start()
+    sim = simulator(world["api_kind"], 13)
     yield sim
     sim.stop()
 
@@ -289,6 +308,7 @@ def assert_synced(world, sim, names: list[str]) -> None:
     for name in names:
         assert f"{name} success" in sync.stdout.strip().splitlines()[-1]
         assert connections[name]["lastSyncStatus"] == "success"
+        assert connections[name]["source"] == SOURCES[world["api_kind"]]
         assert (Settings.from_env().home.dlt_dir / f"blueocean_{connections[name]['id']}").is_dir()
         jobs = all_jobs(world, instance=name)
         expected = {j["name"]: expected_job(j, name)["lastBuild"] for j in sim.truth()["jobs"]}

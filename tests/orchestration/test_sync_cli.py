@@ -206,7 +206,7 @@ def test_on_a_terminal_the_line_redraws_and_verbose_shows_dbt(world):
     # what the terminal shows: each line as its last redraw left it (the tty sends "\n" as "\r\n")
     lines = [line.rsplit("\r", 1)[-1].replace("\x1b[K", "") for line in text.replace("\r\n", "\n").split("\n")]
     healthy = [line for line in lines if line.startswith("healthy: ")]
-    assert len(healthy) == 1 and healthy[0].endswith("(0 new builds, 0 finished)"), lines
+    assert len(healthy) == 1 and healthy[0].endswith("(0 new builds, 0 finished; via blueocean)"), lines
     assert lines[-1] == "" and lines[-2].startswith("sync ok: healthy success; 0 new builds, 0 finished builds; ")
     assert "snapshot published" in lines[-2]
 

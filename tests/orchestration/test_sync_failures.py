@@ -40,8 +40,8 @@ EXPECTED = {
               "itself",
     "behind sso": "redirected to a login page (HTTP 302): Jenkins is behind single sign-on or the URL is not "
                   "Jenkins' own; use the address Jenkins answers on with a user and API token",
-    "no blue ocean": "Blue Ocean not found (HTTP 404 on /blue/rest/organizations/jenkins/): install the Blue Ocean "
-                     "plugin, or check the URL",
+    "no jenkins api": "no Jenkins API found (HTTP 404 on /blue/rest/organizations/jenkins/ and /api/json): check "
+                      "the URL is Jenkins' root URL, with its context path",
 }
 
 
@@ -79,7 +79,7 @@ def world(tmp_path_factory):
         "silent": scripted((200, b"[]", {}), delay_s=5.0),
         "a wiki": scripted((200, LOGIN_PAGE, {"Content-Type": "text/html;charset=utf-8"})),
         "behind sso": scripted((302, b"", {"Location": "/sso/login?state=" + TOKEN[::-1]})),
-        "no blue ocean": ScriptedServer(),  # 404 everywhere, as Jenkins without the plugin
+        "no jenkins api": ScriptedServer(),  # 404 everywhere: neither Blue Ocean nor the core API
     }
     urls = {"healthy": healthy.url + "/", "wrong token": locked.url, "refused": f"http://127.0.0.1:{closed_port()}",
             "no such host": "http://jenkins.buildbutler-test.invalid:8080", "self-signed": untrusted.url,
@@ -127,8 +127,9 @@ def test_last_sync_error_and_the_connection_test_say_the_same(world):
     verdicts = {name: response.json() for name, response in world["tests"].items()}
     assert {name: verdicts[name]["message"] for name in EXPECTED} == EXPECTED
     assert verdicts["healthy"] == {"ok": True, "status": 200, "message": "Blue Ocean answered."}
-    assert {name: verdicts[name]["status"] for name in ("wrong token", "forbidden", "behind sso", "no blue ocean")} == {
-        "wrong token": 401, "forbidden": 403, "behind sso": 302, "no blue ocean": 404}
+    refusing = ("wrong token", "forbidden", "behind sso", "no jenkins api")
+    assert {name: verdicts[name]["status"] for name in refusing} == {
+        "wrong token": 401, "forbidden": 403, "behind sso": 302, "no jenkins api": 404}
 
 
 def test_the_healthy_builds_are_published(world):

@@ -41,9 +41,12 @@ builds as (
         case when started.enqueued_at is not null then
             greatest(epoch_ms(started.started_at) - epoch_ms(started.enqueued_at), 0)
         end as queue_time_ms,
+        -- waits for an executor inside the Pipeline (node {} blocks), which queue_time_ms leaves out
+        greatest(started.queuing_time_ms - started.queuing_duration_ms, 0) as in_pipeline_queue_ms,
 
         ---------- source
         started.commit_sha,
+        started.source,
 
         ---------- load bookkeeping
         started._dlt_load_id,

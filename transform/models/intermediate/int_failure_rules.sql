@@ -1,6 +1,7 @@
 -- The analyst's failure rules, with their conditions in usable form and one fingerprint of the
--- whole rule set: incremental models classify everything again when it changes. The seed's tests
--- (seeds/_seeds.yml) stop a sync at a broken rule before any model uses it.
+-- whole rule set and of how the log text is read: incremental models classify everything again
+-- when it changes. The seed's tests (seeds/_seeds.yml) stop a sync at a broken rule before any
+-- model uses it.
 with
 
 rules as (
@@ -22,7 +23,8 @@ normalized as (
 fingerprinted as (
     select
         *,
-        md5(string_agg(
+        -- the text the rules read is part of them: a change to console_text reclassifies too
+        md5({{ sql_string(console_text('log_text')) }} || string_agg(
             concat_ws(chr(31), priority, category, pattern, literal, when_results::varchar, when_stage),
             chr(30) order by priority
         ) over ()) as rules_hash

@@ -5,8 +5,8 @@
         incremental_strategy='delete+insert',
     )
 }}
--- The agents each build ran on, from the log's "Running on NAME in PATH" lines (one per
--- `node` block; a build on several agents names each). Incremental: logs are only read once.
+-- The agents each build ran on, from the log's "Running on NAME in PATH" lines (one per `node`
+-- block; a build on several agents names each). Incremental: logs are only read once.
 with
 
 logs as (
@@ -16,13 +16,30 @@ logs as (
     {%- endif %}
 ),
 
+readable as (
+    -- what console_text cleans but the timestamps: the pattern below steps over them for less
+    -- than a pass that removes them would cost on every log
+    select build_id, {{ console_text('log_text', timestamps=false) }} as log_text, _loaded_at
+    from logs
+),
+
 named as (
     select
         build_id,
-        -- a Timestamper prefix "[...] " may precede the line
-        regexp_extract_all(log_text, '(?m)^(?:\[[^\]\n]*\] )?Running on (.+?) in \S', 1) as names,
+        -- at a line's start, after any `[...] ` prefixes (Timestamper's, a parallel branch's name)
+        -- or a `HH:MM:SS ` one, or right after `[Pipeline] node` in a log whose line breaks were
+        -- lost (a bot's comment); the name runs to " in PATH", or is the one word left on a line
+        -- without a path; a name with dots is one name (`build-01.ci.example.com`)
+        list_transform(
+            regexp_extract_all(
+                log_text,
+                '(?m)(?:^|\[Pipeline\] node)(?:\[[^\]\n]*\] ?|\d\d:\d\d:\d\d(?:[.,]\d+)? +)*Running on (.+? in \S|\S+$)',
+                1
+            ),
+            lambda found: regexp_replace(found, ' in \S$', '')
+        ) as names,
         _loaded_at
-    from logs
+    from readable
 ),
 
 agents as (

@@ -15,6 +15,7 @@
 -- compiles a constant regex once, while a pattern taken from a joined column is recompiled for
 -- every row (~6 times slower at 1M builds). A rule's `literal`, text every match contains, is
 -- looked for first: `contains` runs at memchr speed where the regex steps through every byte.
+-- Rules match the log as console_text (macros/console_text.sql) reads it, not its raw bytes.
 {%- set scan_all = not is_incremental() or failure_rules_changed() %}
 {%- set rules = run_query("select priority, pattern, literal from " ~ ref('int_failure_rules')
                           ~ " order by priority").rows if execute else [] %}
@@ -45,10 +46,16 @@ rules as (
 unsuccessful_logs as (
     select
         logs.build_id,
-        right(logs.log_text, {{ var('failure_log_tail_chars') }}) as log_tail,
+        right(logs.log_text, {{ var('failure_log_tail_chars') }}) as raw_tail,
         logs._loaded_at
     from logs
     semi join unsuccessful_runs using (instance, job_full_name, number)
+),
+
+readable_logs as (
+    -- the rules read the text a person sees: no colour codes, LF line ends, no timestamps
+    select build_id, {{ console_text('raw_tail') }} as log_tail, _loaded_at
+    from unsuccessful_logs
 ),
 
 evidence as (
@@ -62,7 +69,7 @@ evidence as (
         ]::integer[], lambda priority: priority is not null) as matched_priorities,
         _loaded_at,
         (select rules_hash from rules) as _rules_hash
-    from unsuccessful_logs
+    from readable_logs
 )
 
 select * from evidence

@@ -173,9 +173,11 @@ final as (
         classified.ended_at,
         classified.duration_ms,
         classified.queue_time_ms,
+        classified.in_pipeline_queue_ms,
 
         ---------- source
         classified.commit_sha,
+        classified.source,
 
         ---------- bookkeeping of the incremental runs: the newest commit of any raw row (run,
         ---------- nodes, log) this build is made of, and the failure rules it was classified with

@@ -24,6 +24,9 @@ renamed as (
         source.first_parent,
         source.parent_id,
         source.edges,
+        -- the node a stage ran on (Pipeline Graph View and Stage View say; Blue Ocean does not)
+        nullif(trim(source.agent), '') as agent,
+        source.source,
 
         ---------- status: a null state marks a "future" node that never ran in this build
         upper(source.state) as state,

@@ -28,6 +28,9 @@ renamed as (
 
         ---------- durations (-1 means "no estimate")
         source.duration_ms,
+        -- the Metrics plugin's TimeInQueueAction: the top-level wait, and that plus every node {} block's
+        source.queuing_duration_ms,
+        source.queuing_time_ms,
         nullif(source.estimated_duration_ms, -1) as estimated_duration_ms,
 
         ---------- details
@@ -38,6 +41,7 @@ renamed as (
         source.run_summary,
         source.causes,
         source.fetched_at,
+        source.source,
 
         ---------- load bookkeeping
         source._dlt_load_id,

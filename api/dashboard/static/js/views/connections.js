@@ -12,6 +12,8 @@ function syncCell(c) {
   return h("td", { dataset: { col: "sync" } },
     h("span", { class: `badge s-${c.lastSyncStatus}` }, SYNC_LABELS[c.lastSyncStatus] || c.lastSyncStatus),
     c.lastSyncAt ? h("span", { class: "muted", title: formatDateTime(c.lastSyncAt) }, ` ${formatAgo(c.lastSyncAt)}`) : null,
+    // the Jenkins API the last successful sync read: blueocean, core+pgv, core+wfapi or core
+    c.source ? h("span", { class: "source muted" }, ` via ${c.source}`) : null,
     c.lastSyncError ? h("div", { class: "sync-error" }, c.lastSyncError) : null);
 }
 

@@ -94,13 +94,23 @@ async function renderBuild(section, buildId, isCurrent) {
     const response = await request(`/builds/${encodeURIComponent(buildId)}/log`);
     const text = await response.text();
     if (!isCurrent()) return;
-    const pre = h("pre", { class: "log", tabindex: "0" }, text || "(empty log)");
+    const pre = h("pre", { class: "log", tabindex: "0" }, readable(text) || "(empty log)");
     replace(log, response.headers.get("X-Log-Truncated") === "true"
-      ? h("p", { class: "note" }, "This log was cut at the size limit; the end is missing.") : null, pre);
+      ? h("p", { class: "note" }, "This log was over the size limit: its start and its end are kept, "
+        + "a line marks the part left out.") : null, pre);
     pre.scrollTop = pre.scrollHeight; // the end of a log is where builds fail
   } catch (error) {
     if (isCurrent()) replace(log, errorBox(error));
   }
+}
+
+// The API serves the log as Jenkins wrote it; on screen, Jenkins' hidden console notes and the
+// terminal's escape codes (AnsiColor) would show as noise, and CR line ends as blank lines.
+const CONSOLE_NOTE = /\x1b\[8mha:[^\x1b]*\x1b\[0m/g;
+const ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
+
+function readable(text) {
+  return text.replace(CONSOLE_NOTE, "").replace(ESCAPE, "").replace(/\r\n?/g, "\n");
 }
 
 export function jobView(route, ctx) {
