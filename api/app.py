@@ -24,6 +24,7 @@ from api.controllers.builds import BuildsController
 from api.controllers.connections import ConnectionsController
 from api.controllers.health import health
 from api.controllers.jobs import JobsController
+from api.controllers.tests import TestsController
 from api.dashboard import dashboard_router
 from api.errors import EXCEPTION_HANDLERS
 from api.ratelimit import rate_limit_guard
@@ -54,7 +55,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     api_v1 = Router(
         path="/api/v1",
-        route_handlers=[JobsController, BuildsController, AnalyticsController, ConnectionsController],
+        route_handlers=[JobsController, BuildsController, AnalyticsController, ConnectionsController,
+                        TestsController],
         middleware=[DefineMiddleware(BearerAuthMiddleware)],
         guards=[rate_limit_guard(per_minute)] if per_minute else [],
         security=[{"bearer": []}],

@@ -94,6 +94,78 @@ class BuildPage(msgspec.Struct):
     meta: PageMeta
 
 
+TestSort = Literal["failing", "slowest", "flaky"]
+TestStatus = Literal["PASSED", "FAILED", "SKIPPED"]
+
+
+class Test(CamelStruct):
+    """A test (a case, class and name, of one job) over a window; durations in ms, of passed and failed runs."""
+
+    id: str
+    job_id: str
+    instance: str
+    suite: str | None
+    class_name: str | None
+    name: str
+    runs: int  # results that passed or failed in the window
+    failures: int
+    failure_rate: float | None
+    flaky_commits: int  # commits it failed and passed on, whose last build is in the window
+    retry_cost: int  # ms: duration of the builds it failed on those commits
+    p50_duration: int | None
+    p95_duration: int | None
+    last_status: str
+    last_run: str  # start of the window's last build that ran it
+    failing_since: str | None  # while its newest result (of all time) fails: the first failure of that streak
+
+
+class TestPage(msgspec.Struct):
+    data: list[Test]
+    meta: PageMeta
+
+
+class TestRun(CamelStruct):
+    """One result of a test: its build, status and error."""
+
+    build_id: str
+    number: int
+    status: str
+    duration: int | None
+    timestamp: str
+    commit: str | None
+    error_text: str | None
+
+
+class TestHistory(msgspec.Struct):
+    data: list[TestRun]
+    meta: PageMeta
+
+
+class TestDetail(Test, kw_only=True):
+    """A test over the window, with its results in the window, newest first (paged)."""
+
+    history: TestHistory
+
+
+class BuildTest(CamelStruct):
+    """A case of one build (its failed ones by default), with the error's first lines."""
+
+    test_id: str
+    suite: str | None
+    class_name: str | None
+    name: str
+    status: str
+    state: str | None
+    duration: int | None
+    age: int | None
+    error_text: str | None
+
+
+class BuildTestPage(msgspec.Struct):
+    data: list[BuildTest]
+    meta: PageMeta
+
+
 class Metrics(CamelStruct):
     success_rate: float | None
     avg_duration: int | None

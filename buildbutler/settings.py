@@ -22,6 +22,7 @@ DEFAULT_HOME = ".buildbutler"
 DEFAULT_SYNC_CRON = "*/15 * * * *"
 # Five fields of digits, names (MON, JAN), `*`, ranges, steps and lists; Dagster checks the rest when it loads.
 _CRON_FIELD = re.compile(r"^[0-9A-Za-z*?,/-]+$")
+TEST_RESULT_MODES = ("all", "failed", "none")  # BUILDBUTLER_TEST_RESULTS (docs/architecture.md, "Raw tables")
 _FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
@@ -45,6 +46,7 @@ class Settings:
     allow_link_local: bool = False  # BUILDBUTLER_ALLOW_LINK_LOCAL: connections may reach link-local addresses
     jenkins_timeout_s: float = 30.0  # BUILDBUTLER_JENKINS_TIMEOUT: seconds to connect to, or hear from, a controller
     jenkins_attempts: int = 6  # BUILDBUTLER_JENKINS_ATTEMPTS: tries of a request before its connection fails
+    test_results: str = "all"  # BUILDBUTLER_TEST_RESULTS: test cases fetched per build: all, failed or none
 
     @property
     def api_cache_bytes(self) -> int:
@@ -82,6 +84,7 @@ class Settings:
                                    "a positive number of seconds"),
             jenkins_attempts=read("BUILDBUTLER_JENKINS_ATTEMPTS", _at_least_one, cls.jenkins_attempts,
                                   "a whole number of tries, at least 1"),
+            test_results=read("BUILDBUTLER_TEST_RESULTS", _test_results, cls.test_results, "all, failed or none"),
         )
         if errors:
             raise SettingsError("bad settings: " + "; ".join(errors))
@@ -114,6 +117,12 @@ def _flag(raw: str) -> bool:
         return _FLAGS[raw.lower()]
     except KeyError:
         raise ValueError(raw) from None
+
+
+def _test_results(raw: str) -> str:
+    if raw.lower() not in TEST_RESULT_MODES:
+        raise ValueError(raw)
+    return raw.lower()
 
 
 def _cron(raw: str) -> str:

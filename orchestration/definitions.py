@@ -11,12 +11,12 @@ from orchestration.assets.warehouse import warehouse_models
 from orchestration.checks import instances_are_fresh, snapshot_never_shrinks
 from orchestration.dbt_project import DBT, dbt_project
 from orchestration.jobs import new_connection_sensor, sync_job, sync_schedule
-from orchestration.lineage import LOADS_LEDGER_KEYS
+from orchestration.lineage import LOADS_LEDGER_KEYS, TABLE_VARIANT_KEYS
 
 defs = dg.Definitions(
     assets=[
         blueocean_ingest,
-        warehouse_models.with_attributes(asset_key_replacements=LOADS_LEDGER_KEYS),
+        warehouse_models.with_attributes(asset_key_replacements={**LOADS_LEDGER_KEYS, **TABLE_VARIANT_KEYS}),
         serving_snapshot,
         sync_report,
     ],

@@ -23,6 +23,8 @@ def raw_asset_key(resource_name: str) -> dg.AssetKey:
 # produces it. dagster-dlt makes specs for resources only, so `jobs`, the root resource that every
 # sync materializes, stands for it; the dbt side's dep keeps its table name in its metadata.
 LOADS_LEDGER_KEYS = {raw_asset_key("_dlt_loads"): raw_asset_key("jobs")}
+# `test_results` is loaded by the `test_summaries` resource (the summary decides which cases to fetch).
+TABLE_VARIANT_KEYS = {raw_asset_key("test_results"): raw_asset_key("test_summaries")}
 
 
 def raw_asset_deps(parent_name: str | None) -> list[dg.AssetKey]:

@@ -2,7 +2,8 @@
 
 `jobs` walks the organization; the transformer `runs` fetches each job's new and still-open runs
 (incremental, see `incremental.py`); the transformers `nodes`, `steps`, `run_logs`, `change_sets`
-and `test_summaries` fetch what a run has once it is FINISHED. Resource names are the raw table
+and `test_summaries` fetch what a run has once it is FINISHED; `test_summaries` also fetches the
+test cases of the runs whose summary counts some, into `test_results`. Resource names are the raw table
 names of docs/architecture.md (schema `blueocean_raw`); README.md beside this file describes them.
 
     config = SourceConfig(instance="Production Jenkins", base_url="http://127.0.0.1:8080")
@@ -35,6 +36,7 @@ from ingestion.blueocean.settings import (
     LOG_BATCH_BYTES,
     RUNS_PER_ITEM,
     SOURCE_NAME,
+    TEST_RUNS_PER_ITEM,
 )
 from ingestion.blueocean.tables import (
     CHANGE_SETS,
@@ -44,6 +46,7 @@ from ingestion.blueocean.tables import (
     RUN_LOGS,
     RUNS,
     STEPS,
+    TEST_RESULTS,
     TEST_SUMMARIES,
     Table,
     ensure_raw_tables,
@@ -116,7 +119,19 @@ def blueocean_source(
         yield from arrow_page(CHANGE_SETS, rows_of(finished(page), fetcher.change_sets))
 
     def test_summaries(page: list[RunRow]) -> Iterator[pa.Table]:
-        yield from arrow_page(TEST_SUMMARIES, rows_of(finished(page), fetcher.test_summaries))
+        """Summaries, then the cases of the runs whose summary counts any (`config.test_results`). The cases go
+        to `test_results` as a table variant of this resource: each summary is fetched once, and decides."""
+        done = finished(page)
+        found = list(zip(done, client.map(fetcher.test_summaries, done), strict=True))
+        for table in arrow_page(TEST_SUMMARIES, [row for _, rows in found for row in rows]):
+            yield dlt.mark.with_hints(table, TABLE_VARIANTS[TEST_SUMMARIES.name], create_table_variant=True)
+        failed_only = config.test_results == "failed"
+        counted = "failed" if failed_only else "total"
+        wanted = [run for run, rows in found if config.test_results != "none" and rows and rows[0][counted]]
+        for runs in batched(wanted, TEST_RUNS_PER_ITEM):  # up to thousands of cases a run: bounded items
+            cases = rows_of(runs, lambda run: fetcher.test_results(run, failed_only=failed_only))
+            for table in arrow_page(TEST_RESULTS, cases):
+                yield dlt.mark.with_hints(table, TABLE_VARIANTS[TEST_RESULTS.name], create_table_variant=True)
 
     def run_logs(page: list[RunRow]) -> Iterator[pa.Table]:
         batch, batch_bytes = [], 0
@@ -137,12 +152,12 @@ def blueocean_source(
         runs_resource = dlt.transformer(runs, data_from=jobs_resource, parallelized=True, **_hints(RUNS))
         children = [
             dlt.transformer(fn, data_from=runs_resource, parallelized=True, **_hints(table))
-            for fn, table in (
-                (nodes, NODES), (steps, STEPS), (run_logs, RUN_LOGS), (change_sets, CHANGE_SETS),
-                (test_summaries, TEST_SUMMARIES),
-            )
+            for fn, table in ((nodes, NODES), (steps, STEPS), (run_logs, RUN_LOGS), (change_sets, CHANGE_SETS))
         ]
-        return [jobs_resource, runs_resource, *children]
+        # Its two tables each take their hints from their items (TABLE_VARIANTS).
+        tests = dlt.transformer(test_summaries, data_from=runs_resource, parallelized=True, name=TEST_SUMMARIES.name,
+                                write_disposition="merge", file_format="parquet")
+        return [jobs_resource, runs_resource, *children, tests]
 
     return blueocean()
 
@@ -171,6 +186,14 @@ def _hints(table: Table) -> dict:
         "columns": table.dlt_columns(),
         "file_format": "parquet",
     }
+
+
+# The `test_summaries` resource loads two tables (`test_results` is no resource of its own): a table variant
+# starts from its resource's hints, so that resource has no columns and each table's hints travel with its items.
+TABLE_VARIANTS = {
+    table.name: dlt.mark.make_hints(table_name=table.name, **{k: v for k, v in _hints(table).items() if k != "name"})
+    for table in (TEST_SUMMARIES, TEST_RESULTS)
+}
 
 
 def blueocean_pipeline(pipeline_name: str, warehouse_path: Path, pipelines_dir: Path) -> dlt.Pipeline:

@@ -135,14 +135,15 @@ class BlueOceanClient:
                            missing_ok=missing_ok)
         return None if result is _MISSING else result
 
-    def pages(self, href: str, limit: int, *, missing_ok: bool = False) -> Iterator[list]:
+    def pages(self, href: str, limit: int, *, missing_ok: bool = False,
+              params: dict[str, Any] | None = None) -> Iterator[list]:
         """Every page of a Blue Ocean list; the end is the first short page (the Link header never ends).
 
-        With `missing_ok` a 404 (a run without nodes, say) is an empty list.
+        With `missing_ok` a 404 (a run without nodes, say) is an empty list; `params` go with every page.
         """
         start = 0
         while True:
-            items = self.get_json(href, {"start": start, "limit": limit}, missing_ok=missing_ok)
+            items = self.get_json(href, {**(params or {}), "start": start, "limit": limit}, missing_ok=missing_ok)
             if items is None:
                 return
             if not isinstance(items, list):

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from buildbutler.connections import validate_name, validate_url
+from buildbutler.settings import TEST_RESULT_MODES
 from ingestion.blueocean.settings import BACKOFF_FACTOR_S
 
 
@@ -31,6 +32,7 @@ class SourceConfig:
     allow_link_local: bool = False
     ca_bundle: str | None = None  # PEM file (or folder) of the CAs that sign the controller's certificate
     tls_verify: bool = True  # False: the connection's explicit opt-out, logged by the client
+    test_results: str = "all"  # which test cases to fetch: all, failed (plus every summary) or none
 
     def __post_init__(self) -> None:
         if validate_name(self.instance) != self.instance:
@@ -45,5 +47,7 @@ class SourceConfig:
             raise ValueError("timeout_s must be positive and backoff_factor_s not negative")
         if self.ca_bundle and not os.path.exists(self.ca_bundle):
             raise ValueError(f"ca_bundle {self.ca_bundle!r} does not exist")
+        if self.test_results not in TEST_RESULT_MODES:
+            raise ValueError(f"test_results must be one of {', '.join(TEST_RESULT_MODES)}: {self.test_results!r}")
         if not self.organization or "/" in self.organization:
             raise ValueError(f"organization must be a plain name: {self.organization!r}")

@@ -15,7 +15,7 @@ from ingestion.blueocean.client import BlueOceanClient
 from ingestion.blueocean.discovery import walk_jobs
 from ingestion.blueocean.incremental import new_and_open_runs
 from ingestion.blueocean.parse import RunRow
-from ingestion.blueocean.settings import GRAPH_PAGE_LIMIT
+from ingestion.blueocean.settings import GRAPH_PAGE_LIMIT, TEST_RESULTS_PAGE_LIMIT
 
 
 class BlueOceanFetcher:
@@ -54,6 +54,13 @@ class BlueOceanFetcher:
 
     def test_summaries(self, run: RunRow) -> list[dict]:
         return parse.summary_rows(self.client.get_json(run.href + "blueTestSummary/", missing_ok=True), run)
+
+    def test_results(self, run: RunRow, failed_only: bool = False) -> list[dict]:
+        """The run's cases (`tests/`, failed ones asked with `status=FAILED`); a 404 ("no tests") is none."""
+        params = {"status": "FAILED"} if failed_only else None
+        cases = [case for items in self.client.pages(run.href + "tests/", TEST_RESULTS_PAGE_LIMIT, missing_ok=True,
+                                                     params=params) for case in items]
+        return parse.test_result_rows(cases, run)
 
     def log(self, run: RunRow) -> dict | None:
         log = self.client.get_log(run.href + "log/", self.client.config.log_cap_bytes)

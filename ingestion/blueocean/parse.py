@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
+from ingestion.test_results import TestReportError, blueocean_rows
+
 SOURCE = "blueocean"  # the `source` column of the rows made here
 
 
@@ -330,6 +332,14 @@ def summary_rows(summary: dict | None, run: RunRow) -> list[dict]:
         return []
     summary = expect_object(summary, f"test summary of {run.href}")
     return [{**run_key(run), **{col: to_int(summary.get(key), key) for col, key in _SUMMARY_FIELDS.items()}}]
+
+
+def test_result_rows(cases: list, run: RunRow) -> list[dict]:
+    """`test_results` rows of a run's `tests/` list (ingestion/test_results.py, shared with the other sources)."""
+    try:
+        return blueocean_rows(cases, run_key(run))
+    except TestReportError as error:
+        raise BlueOceanDataError(f"{run.href}tests/: {error}") from None
 
 
 def log_row(run: RunRow, text: str, text_size: int | None, truncated: bool) -> dict:

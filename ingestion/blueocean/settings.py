@@ -16,6 +16,12 @@ RUNS_FIRST_PAGE_LIMIT_KNOWN_JOB = 10
 # nodes/ and steps/ are paged too (default 100, which cuts graphs off): ask once, big.
 GRAPH_PAGE_LIMIT = 10_000
 
+# tests/ lists: Blue Ocean builds the whole list on every call too. `failed` asks `status=FAILED` of
+# the runs whose summary counts failures; `all` every case of the runs whose summary counts tests.
+TEST_RESULTS_PAGE_LIMIT = 10_000
+# Runs whose cases go out as one item (a run can have thousands of cases).
+TEST_RUNS_PER_ITEM = 100
+
 # Items handed from resource to transformer: jobs per `runs` call, runs per child call. dlt spends
 # a fixed effort on every item (more on Arrow tables), so items should be big but bounded.
 JOBS_PER_ITEM = 50

@@ -141,7 +141,17 @@ TEST_SUMMARIES = _table(
     source="text",
 )
 
-RAW_TABLES = (JOBS, RUNS, NODES, STEPS, RUN_LOGS, CHANGE_SETS, TEST_SUMMARIES)
+TEST_RESULTS = _table(
+    "test_results", """Test cases of a finished run whose summary counts tests (ingestion/test_results.py makes
+    the rows of every source), replaced as a whole per run. `status` PASSED, FAILED or SKIPPED; `state` REGRESSION
+    or FIXED; `error_text` the error's first lines. With BUILDBUTLER_TEST_RESULTS=failed only failed cases.""",
+    (*RUN_KEY, "position"), RUN_KEY,
+    instance="text", job_full_name="text", number="bigint", position="bigint", suite="text", class_name="text",
+    name="text", status="text", state="text", duration_ms="bigint", age="bigint", error_text="text",
+    source="text",
+)
+
+RAW_TABLES = (JOBS, RUNS, NODES, STEPS, RUN_LOGS, CHANGE_SETS, TEST_SUMMARIES, TEST_RESULTS)
 
 
 # dlt's record of its loads, which it creates on a pipeline's first run; the incremental models read

@@ -11,12 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from ingestion.blueocean.parse import RunRow, change_set_rows, log_row
+from ingestion.blueocean.parse import BlueOceanDataError, RunRow, change_set_rows, log_row, run_key
 from ingestion.jenkins_core import parse
 from ingestion.jenkins_core.client import CoreClient
 from ingestion.jenkins_core.discovery import walk_jobs
 from ingestion.jenkins_core.incremental import new_and_open_builds
 from ingestion.jenkins_core.stages import Stages
+from ingestion.test_results import TestReportError, parse_test_report
+
+# The JUnit plugin's report of a build, only the fields the rows hold (jenkins-apis-beyond-blueocean.md).
+TEST_REPORT_TREE = ("suites[name,cases[className,name,status,duration,age,errorDetails,errorStackTrace]],"
+                    "childReports[result[suites[name,cases[className,name,status,duration,age,errorDetails,"
+                    "errorStackTrace]]]]")
 
 
 class CoreFetcher:
@@ -58,6 +64,16 @@ class CoreFetcher:
 
     def test_summaries(self, run: RunRow) -> list[dict]:
         return parse.summary_rows(run)
+
+    def test_results(self, run: RunRow, failed_only: bool = False) -> list[dict]:
+        """The build's cases from `testReport/api/json` (a 404: no report); the core API cannot filter by
+        status, so `failed_only` keeps the failed ones of the whole report."""
+        report = self.client.get_json(f"{run.href}testReport/api/json", {"tree": TEST_REPORT_TREE}, missing_ok=True)
+        try:
+            rows = parse_test_report(report, run_key(run))
+        except TestReportError as error:
+            raise BlueOceanDataError(f"{run.href}testReport: {error}") from None
+        return [row for row in rows if row["status"] == "FAILED"] if failed_only else rows
 
     def log(self, run: RunRow) -> dict | None:
         log = self.client.get_log(f"{run.href}consoleText", self.client.config.log_cap_bytes, params={})

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import pgv as pgv_views
+from . import testcases
 from .controller import Controller
 from .core_resources import CoreResources
 from .core_tree import TreeError, parse_tree, select
 from .layout import Job, MultiBranch
 from .logs import console_bytes, log_entries
+from .resources import test_results
 from .routes import Reply
 
 # Where each PGV generation serves `tree` and `allSteps` below a build (reference §2.2).
@@ -45,7 +47,8 @@ def not_found(what: str) -> Reply:
 
 
 def kind_of(segments: list[str]) -> str:
-    """Request kind for counting: api_root, api_item, api_build, consoleText, tree, allSteps, wfapi, other."""
+    """Request kind for counting: api_root, api_item, api_build, testReport, consoleText, tree, allSteps, wfapi,
+    other."""
     rest = list(segments)
     depth = 0
     while len(rest) >= 2 and rest[0] == "job":
@@ -56,6 +59,8 @@ def kind_of(segments: list[str]) -> str:
         tail = rest[1:]
         if tail == ["api", "json"]:
             return "api_build"
+        if tail == ["testReport", "api", "json"]:
+            return "testReport"
         if tail and tail[-1] in ("consoleText", "tree", "allSteps", "describe"):
             return "wfapi" if tail[-1] == "describe" else tail[-1]
     return "other"
@@ -95,6 +100,10 @@ class CoreRouter:
         view = self.ctl.view(job, number)
         if rest == ["api", "json"]:
             return self.json(resources.build(job, number), query)
+        if rest == ["testReport", "api", "json"]:  # the JUnit plugin's report, of the same cases as Blue Ocean's
+            if not (view.finished and view.plan.tests):
+                return not_found("no test report")
+            return self.json(testcases.test_report(test_results(self.ctl, view), number), query)
         if rest == ["consoleText"]:
             data = console_bytes(log_entries(self.ctl.seed, job, view.plan), view.cut)
             return Reply(text=data)

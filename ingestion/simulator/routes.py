@@ -257,15 +257,19 @@ class Router:
         return error(404, f"Not found: {what}")
 
     def tests(self, view: BuildView, query: dict[str, str]) -> Reply:
+        """BlueTestResultContainerImpl: 404 "no tests" without a report; `status` and `state` take a
+        comma-separated list, `!` excluding a value."""
         if not view.finished or not view.plan.tests:
             return error(404, "no tests")
-        cases = list(enumerate(res.test_cases(view)))
-        if query.get("status"):
-            wanted = query["status"].split(",")
-            keep = {w for w in wanted if not w.startswith("!")}
-            drop = {w[1:] for w in wanted if w.startswith("!")}
-            cases = [c for c in cases if (not keep or c[1][0] in keep) and c[1][0] not in drop]
-        return Reply(page=lambda s, n: [res.test_case(view, i, st, name) for i, (st, name) in cases[s:s + n]])
+        results = res.test_results(self.ctl, view)
+        for name in ("status", "state"):
+            if query.get(name):
+                wanted = query[name].upper().split(",")
+                keep = {w for w in wanted if not w.startswith("!")}
+                drop = {w[1:] for w in wanted if w.startswith("!")}
+                results = [r for r in results
+                           if (not keep or getattr(r, name) in keep) and getattr(r, name) not in drop]
+        return Reply(page=lambda s, n: [res.test_case(view, r) for r in results[s:s + n]])
 
     def graph(self, view: BuildView, what: str, rest: list[str], query: dict[str, str], base: str) -> Reply:
         ctl, job = self.ctl, view.job

@@ -5,10 +5,13 @@ but straight from the simulator, so a test can compare the warehouse and the API
 Running builds have no stages and no labels yet, since BuildButler fetches nodes and logs once a
 build has finished. A build's labels are the agents its log names in `Running on NAME in PATH`
 lines, or `unknown` when it names none. A given build's category and labels are those given with it.
+`flaky_tests` are the tests that failed and passed on one commit (testcases.py plants them; no other
+test ever does).
 """
 
 from __future__ import annotations
 
+from . import testcases
 from .controller import Controller
 from .layout import Job
 from .view import BuildView
@@ -55,5 +58,17 @@ def job_truth(ctl: Controller, job: Job) -> dict:
     }
 
 
+def flaky_tests(ctl: Controller) -> list[dict]:
+    """The planted flaky tests that failed and passed on one commit of a job among its kept finished builds
+    (testcases.py): what a flaky-test report must find, and all it may call flaky."""
+    found = []
+    for job in ctl.jobs:
+        def plan_of(number: int, job: Job = job):
+            return ctl.plan(job, number) if job.exists(number) and ctl.view(job, number).finished else None
+
+        found += testcases.flaky_tests(ctl.seed, job, plan_of)
+    return found
+
+
 def truth(ctl: Controller) -> dict:
-    return {"jobs": [job_truth(ctl, job) for job in ctl.jobs]}
+    return {"jobs": [job_truth(ctl, job) for job in ctl.jobs], "flaky_tests": flaky_tests(ctl)}

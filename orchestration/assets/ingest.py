@@ -32,6 +32,7 @@ from ingestion.blueocean import (
     run_sync,
 )
 from ingestion.blueocean.errors import failure_reason
+from ingestion.blueocean.tables import TEST_RESULTS
 from ingestion.sources import jenkins_source
 from orchestration.assets.config import WRITER_POOL, SyncConfig
 from orchestration.lineage import BlueOceanTranslator, raw_asset_key
@@ -49,6 +50,8 @@ _TEMPLATE_PIPELINE = dlt.pipeline(
     pipelines_dir=str(Path(tempfile.gettempdir()) / "buildbutler-dlt-template"),
 )
 RAW_TABLES = tuple(_TEMPLATE_SOURCE.resources.keys())
+# Tables loaded, whose row counts a sync records: the resources' and `test_results` (loaded by `test_summaries`).
+LOADED_TABLES = (*RAW_TABLES, TEST_RESULTS.name)
 
 
 def selected_connections(store: Store, wanted: str | None) -> list[Connection]:
@@ -79,6 +82,7 @@ def sync_connection(settings: Settings, connection: Connection, credentials: tup
             tls_verify=connection.tls_verify,
             timeout_s=settings.jenkins_timeout_s,
             max_attempts=settings.jenkins_attempts,
+            test_results=settings.test_results,
         ),
         progress=partial(reporter().fetched, connection.name),
     )
@@ -95,7 +99,7 @@ def sync_connection(settings: Settings, connection: Connection, credentials: tup
     label = fetcher.source
     if label == "core" and (connection.source or "").startswith("core+") and fetcher.stages.kind is None:
         label = connection.source
-    return Counter({table: n for table, n in counts.items() if table in RAW_TABLES}), label
+    return Counter({table: n for table, n in counts.items() if table in LOADED_TABLES}), label
 
 
 def build_counts(warehouse: Path, instance: str) -> tuple[int, int]:

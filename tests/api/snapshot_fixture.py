@@ -58,6 +58,18 @@ class FixtureStage:
 
 
 @dataclass
+class FixtureTestResult:
+    test_id: str
+    position: int
+    suite: str
+    class_name: str
+    name: str
+    status: str
+    duration_ms: int
+    error_text: str | None
+
+
+@dataclass
 class FixtureBuild:
     build_id: str
     job_id: str
@@ -79,6 +91,7 @@ class FixtureBuild:
     stages: list[FixtureStage] = field(default_factory=list)
     in_pipeline_queue_ms: int | None = None
     source: str = "blueocean"
+    tests: list[FixtureTestResult] = field(default_factory=list)
 
     @property
     def is_counted(self) -> bool:  # docs/contract.md section 4, written out independently of the API's SQL
@@ -168,6 +181,33 @@ def _stages(rng: random.Random, bid: str, result: str | None, running: bool) -> 
     return stages
 
 
+def test_id(instance: str, full_name: str, class_name: str, name: str) -> str:
+    return "t_" + hashlib.md5(f"{instance}|{full_name}|{class_name}|{name}".encode()).hexdigest()[:16]
+
+
+def _test_results(rng: random.Random, job: FixtureJob, build: FixtureBuild, index: int) -> list[FixtureTestResult]:
+    """Six cases a build: one fails when the build failed, one is always skipped; every 4th build of every
+    other job fails `case1` and passes it on a retry within the build (flaky on that build's commit)."""
+    if build.state != "FINISHED" or build.result not in ("SUCCESS", "UNSTABLE", "FAILURE"):
+        return []
+    results = []
+
+    def add(case: int, status: str) -> None:
+        suite = f"com.acme.{job.name.replace('-', '_')}.Suite{case % 2}"
+        error = f"java.lang.AssertionError: case{case} of #{build.number}\n\tat {suite}" if status == "FAILED" else None
+        results.append(FixtureTestResult(test_id(job.instance, job.full_name, suite, f"case{case}"), len(results),
+                                         suite, suite, f"case{case}", status,
+                                         0 if status == "SKIPPED" else rng.randint(5, 5_000), error))
+
+    failing = build.number % 5 if build.result != "SUCCESS" else None
+    retried = index % 2 == 0 and build.number % 4 == 0
+    for case in range(6):
+        add(case, "SKIPPED" if case == 5 else "FAILED" if case == failing or (retried and case == 1) else "PASSED")
+    if retried:
+        add(1, "PASSED")
+    return results
+
+
 def make_fixture(now: datetime | None = None, seed: int = 7, builds_per_job: int = 45) -> Fixture:
     rng = random.Random(seed)
     now = now or datetime.now(UTC)
@@ -199,6 +239,10 @@ def make_fixture(now: datetime | None = None, seed: int = 7, builds_per_job: int
                 source="core" if instance == "Staging" else "blueocean",
             ))
         jobs.append(FixtureJob(jid, instance, full_name, name, folder, kind, branch, builds))
+    tests_rng = random.Random(seed + 1)  # its own draws: the builds above stay as they were
+    for index, job in enumerate(jobs):
+        for build in job.builds:
+            build.tests = _test_results(tests_rng, job, build, index)
     return Fixture(now=now, jobs=jobs)
 
 
@@ -218,6 +262,18 @@ create table marts.fct_steps (build_id varchar, step_id varchar, position intege
     duration_ms bigint, started_at timestamptz);
 create table marts.bridge_build_labels (build_id varchar, label varchar);
 create table marts.build_logs (build_id varchar, log_text varchar, log_bytes bigint, truncated boolean);
+create table marts.fct_test_results (build_id varchar, test_id varchar, job_id varchar, instance varchar,
+    number bigint, position bigint, suite varchar, class_name varchar, test_name varchar, status varchar,
+    state varchar, duration_ms bigint, age bigint, error_text varchar, started_at timestamptz, commit_sha varchar,
+    _loaded_at timestamptz);
+create table marts.dim_tests (test_id varchar, job_id varchar, instance varchar, suite varchar, class_name varchar,
+    test_name varchar, first_seen_at timestamptz, last_seen_at timestamptz, last_status varchar,
+    failing_since_at timestamptz, window_runs bigint, window_failures bigint, window_failure_rate double,
+    window_p50_duration_ms bigint, window_p95_duration_ms bigint, window_flaky_commits bigint,
+    window_retry_cost_ms bigint);
+create table marts.fct_flaky_test_results (test_id varchar, commit_sha varchar, job_id varchar, instance varchar,
+    failed_builds bigint, passed_builds bigint, retry_cost_ms bigint, first_started_at timestamptz,
+    last_started_at timestamptz, last_build_id varchar, _loaded_at timestamptz);
 """
 
 
@@ -269,8 +325,46 @@ def write_snapshot(path: Path, fixture: Fixture) -> Path:
             (b.build_id, b.log, len(b.log.encode()) * (10 if b.truncated else 1), b.truncated)
             for b in builds if b.log is not None
         ])
+        _write_tests(con, builds)
     os.chmod(path, 0o444)
     return path
+
+
+def _write_tests(con: duckdb.DuckDBPyConnection, builds: list[FixtureBuild]) -> None:
+    """The three test marts, from the builds' results (the dimension's window figures are left out: the API
+    computes its own window)."""
+    by_start = sorted(builds, key=lambda b: b.started_at)
+    _insert(con, "marts.fct_test_results", [
+        (b.build_id, t.test_id, b.job_id, b.instance, b.number, t.position, t.suite, t.class_name, t.name, t.status,
+         None, t.duration_ms, 1 if t.status == "FAILED" else 0, t.error_text, b.started_at, b.commit_sha, None)
+        for b in by_start for t in b.tests
+    ])
+    seen: dict[str, list[tuple[FixtureBuild, FixtureTestResult]]] = {}
+    for b in by_start:
+        for t in b.tests:
+            seen.setdefault(t.test_id, []).append((b, t))
+    dims, flaky = [], []
+    for tid, runs in seen.items():
+        first, (last, last_result) = runs[0][0], runs[-1]
+        passes = [b.started_at for b, t in runs if t.status == "PASSED"]
+        streak = [b for b, t in runs if t.status == "FAILED" and (not passes or b.started_at > max(passes))]
+        since = streak[0] if last_result.status == "FAILED" else None
+        dims.append((tid, first.job_id, first.instance, last_result.suite, last_result.class_name, last_result.name,
+                     first.started_at, last.started_at, last_result.status, since and since.started_at,
+                     0, 0, None, None, None, 0, 0))
+        commits: dict[str, list[tuple[FixtureBuild, FixtureTestResult]]] = {}
+        for b, t in runs:
+            if b.commit_sha:
+                commits.setdefault(b.commit_sha, []).append((b, t))
+        for sha, on_commit in commits.items():
+            failed = {b.build_id: b for b, t in on_commit if t.status == "FAILED"}
+            passed = {b.build_id for b, t in on_commit if t.status == "PASSED"}
+            if failed and passed:
+                flaky.append((tid, sha, first.job_id, first.instance, len(failed), len(passed),
+                              sum(b.duration_ms or 0 for b in failed.values()), on_commit[0][0].started_at,
+                              on_commit[-1][0].started_at, on_commit[-1][0].build_id, None))
+    _insert(con, "marts.dim_tests", dims)
+    _insert(con, "marts.fct_flaky_test_results", flaky)
 
 
 def publish(home: Home, snapshot: Path) -> None:

@@ -69,3 +69,10 @@ def test_the_cli_says_what_is_wrong_instead_of_a_traceback(home_env: Path, monke
     assert main([name, "list"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: bad settings: BUILDBUTLER_RATE_LIMIT") and "Traceback" not in err
+
+
+def test_test_results_mode():
+    assert Settings.from_env({}).test_results == "all"
+    assert Settings.from_env({"BUILDBUTLER_TEST_RESULTS": " Failed "}).test_results == "failed"
+    with pytest.raises(SettingsError, match="BUILDBUTLER_TEST_RESULTS must be all, failed or none, not 'some'"):
+        Settings.from_env({"BUILDBUTLER_TEST_RESULTS": "some"})

@@ -96,13 +96,17 @@ def test_every_job_build_stage_step_and_log_arrives(core_sim, first):
 
 
 def test_full_sync_cost_per_build(first):
-    """A request per finished build for its log, two more (tree, allSteps) for a Pipeline's; the rest inline."""
+    """A request per finished build for its log, two more (tree, allSteps) for a Pipeline's, one for the test
+    report of a build whose counts say it has tests; the rest inline."""
     builds = builds_of(first["truth"])
     finished = [key for key, b in builds.items() if b["state"] == "FINISHED" and not b["deleted"]]
     pipelines = [key for key in finished if builds[key]["commit"] is not None]
     jobs = len(first["truth"]["jobs"])
+    reports = query(first["root"] / "warehouse.duckdb",
+                    "select count(*) from blueocean_raw.test_summaries where total > 0")[0][0]
+    assert sum("/testReport/" in u for u in first["urls"]) == reports > 0
     # + detection (2), discovery (1), one allBuilds page per job with builds
-    assert len(first["urls"]) <= len(finished) + 2 * len(pipelines) + 3 + jobs
+    assert len(first["urls"]) <= len(finished) + 2 * len(pipelines) + reports + 3 + jobs
     assert not [u for u in first["urls"] if "/builds" in u or "tree=builds" in u], "never `builds` (newest 100 only)"
 
 

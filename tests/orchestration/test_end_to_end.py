@@ -3,7 +3,8 @@
 One home per API: the first sync is the expensive part, and the later tests build on it the way a
 user would (a second connection, a second sync, the same running server). Every test runs against
 controllers with Blue Ocean, and again against controllers with only the core JSON API (Pipeline
-Graph View, the Metrics plugin), whose builds must come out the same.
+Graph View, the Metrics plugin), whose builds must come out the same. Test analytics
+too: the simulator's planted flaky tests, and only they, are found in the snapshot and the API.
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ import signal
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+import duckdb
 import pytest
 import requests
 
+from buildbutler.home import Home
 from buildbutler.settings import Settings
 from ingestion.simulator import CoreOptions, Simulator
 from orchestration.assets.config import WRITER_POOL
 from orchestration.instance import open_instance
+from tests.api.snapshot_fixture import job_id
 from tests.orchestration.api_checks import assert_every_build_exact
 from tests.orchestration.expected import expected_job
 from tests.support.cli_server import start_serving
@@ -126,6 +131,64 @@ def test_folder_filter_covers_subfolders(world):
     expected = {j["name"] for j in truth if j["folder"] == "/platform" or j["folder"].startswith("/platform/")}
     assert under_platform == expected
     assert any(j["folder"].startswith("/platform/") for j in truth if j["name"] in expected)
+
+
+# Test analytics (issue 18): every flaky test the simulator planted and showed (failed and passed on one
+# commit) is found, with its commits, and no other test is called flaky.
+
+
+def snapshot_rows(sql: str) -> list[tuple]:
+    with duckdb.connect(str(Home(Path(os.environ["BUILDBUTLER_HOME"])).current_snapshot), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_every_planted_flaky_test_is_found_and_no_other(world):
+    planted = {(t["job"], t["class_name"], t["name"], commit)
+               for t in world["sim"].truth()["flaky_tests"] for commit in t["commits"]}
+    assert len({t[:3] for t in planted}) >= 10
+    found = set(snapshot_rows("""
+        select jobs.full_name, tests.class_name, tests.test_name, flaky.commit_sha
+        from marts.fct_flaky_test_results as flaky
+        inner join marts.dim_tests as tests using (test_id)
+        inner join marts.dim_jobs as jobs on jobs.job_id = tests.job_id"""))
+    assert found == planted
+
+
+def test_every_case_of_every_build_with_a_report_is_a_row(world):
+    ctl = world["sim"].controller
+    totals = [view.plan.tests[0] for job in ctl.jobs for n in range(job.first, job.last + 1)
+              if (view := ctl.view(job, n)).finished and view.plan.tests]
+    builds, rows = snapshot_rows("select count(distinct build_id), count(*) from marts.fct_test_results")[0]
+    assert (builds, rows) == (len(totals), sum(totals))
+    kind = "tests" if world["api_kind"] == "blueocean" else "testReport"
+    assert world["sim"].requests_by_kind()[kind] == len(totals)  # one request a build with a report
+
+
+def test_the_api_lists_the_same_flaky_tests_first(world):
+    everything = "2000-01-01T00:00:00Z/2100-01-01T00:00:00Z"
+    flaky, page = [], 1
+    while True:
+        body = requests.get(f"{world['api']}/api/v1/tests", params={
+            "range": everything, "sort": "flaky", "page": page, "per_page": 100}, headers=world["headers"]).json()
+        flaky += [t for t in body["data"] if t["flakyCommits"]]
+        if not body["data"] or not body["data"][-1]["flakyCommits"]:
+            break
+        page += 1
+    planted = {(job_id("ci-main", t["job"]), t["class_name"], t["name"]): len(t["commits"])
+               for t in world["sim"].truth()["flaky_tests"]}
+    assert {(t["jobId"], t["className"], t["name"]): t["flakyCommits"] for t in flaky} == planted
+    assert all(t["retryCost"] > 0 and t["failures"] > 0 for t in flaky)
+    # one of them: its history holds a failure and a pass on one commit
+    first = flaky[0]
+    history = requests.get(f"{world['api']}/api/v1/tests/{first['id']}", params={"range": everything,
+                           "per_page": 100}, headers=world["headers"]).json()["history"]["data"]
+    by_commit: dict[str, set[str]] = {}
+    for run_ in history:
+        by_commit.setdefault(run_["commit"], set()).add(run_["status"])
+    assert any({"FAILED", "PASSED"} <= statuses for statuses in by_commit.values())
+    failed_build = next(r["buildId"] for r in history if r["status"] == "FAILED")
+    failed = requests.get(f"{world['api']}/api/v1/builds/{failed_build}/tests", headers=world["headers"]).json()
+    assert first["id"] in {t["testId"] for t in failed["data"]} and all(t["errorText"] for t in failed["data"])
 
 
 def test_serve_picks_up_a_new_snapshot_without_restart(world):

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 MARTS = ["dim_instances", "dim_jobs", "fct_builds", "fct_stages", "fct_steps", "bridge_build_labels", "build_logs",
-         "fct_build_recoveries", "fct_flaky_commits"]
+         "fct_build_recoveries", "fct_flaky_commits", "fct_test_results", "dim_tests", "fct_flaky_test_results"]
 
 # Each incremental mart's grain: a key that must never repeat.
 GRAINS = {
@@ -16,6 +16,7 @@ GRAINS = {
     "fct_steps": "build_id, step_id",
     "bridge_build_labels": "build_id, label",
     "build_logs": "build_id",
+    "fct_test_results": "build_id, position",
 }
 
 

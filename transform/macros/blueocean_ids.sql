@@ -8,3 +8,8 @@
 {% macro build_id(instance, full_name, number) -%}
     'b_' || left(md5({{ instance }} || '|' || {{ full_name }} || '|' || cast({{ number }} as varchar)), 16)
 {%- endmacro %}
+
+{#- A test is a case (class and name) of one job: the flaky rule compares runs of one job's commits. -#}
+{% macro test_id(instance, full_name, class_name, name) -%}
+    't_' || left(md5({{ instance }} || '|' || {{ full_name }} || '|' || coalesce({{ class_name }}, '') || '|' || {{ name }}), 16)
+{%- endmacro %}

@@ -1,4 +1,4 @@
-// Entry point: the hash router (#/, #/jobs, #/jobs/<id>[/builds/<id>], #/connections), the time
+// Entry point: the hash router (#/, #/jobs, #/jobs/<id>[/builds/<id>], #/tests[/<id>], #/connections), the time
 // range picker, and the token dialog (the token lives in sessionStorage, see api.js).
 
 import { token } from "./api.js";
@@ -9,6 +9,7 @@ import { connectionsView } from "./views/connections.js";
 import { jobView } from "./views/job.js";
 import { jobsView } from "./views/jobs.js";
 import { overviewView } from "./views/overview.js";
+import { testsView } from "./views/tests.js";
 
 const RANGE_KEY = "buildbutler.range";
 const VIEWS = {
@@ -16,6 +17,7 @@ const VIEWS = {
   jobs: { title: "Jobs", nav: "jobs", render: jobsView },
   job: { title: "Job", nav: "jobs", render: jobView },
   connections: { title: "Connections", nav: "connections", render: connectionsView },
+  tests: { title: "Tests", nav: "tests", render: testsView },
   missing: {
     title: "Not found", nav: null,
     render: () => ({ el: h("section", { class: "view" }, h("h1", {}, "Nothing here"),
@@ -46,6 +48,7 @@ function parseRoute() {
     return { name: "job", params: { jobId: id, buildId: buildId || null }, query };
   }
   if (section === "connections" && parts.length === 1) return { name: "connections", params: {}, query };
+  if (section === "tests" && parts.length <= 2) return { name: "tests", params: { testId: id || null }, query };
   return { name: "missing", params: {}, query };
 }
 
