@@ -153,13 +153,10 @@ class BlueOceanClient:
                 return
             start += limit
 
-    def get_log(self, href: str, cap_bytes: int, params: dict[str, Any] | None = None,
-                ) -> tuple[str, int | None, bool] | None:
+    def get_log(self, href: str, cap_bytes: int) -> tuple[str, int | None, bool] | None:
         """A console log within `cap_bytes`, its head and tail when longer (log_cap.py):
-        (text, the whole log's bytes, truncated); None on 404. `params` of the first request: Blue
-        Ocean's `start=0` unless given (core's `consoleText` takes none)."""
-        first = self.url(href, {"start": 0} if params is None else params)
-        head = self._get(first, lambda response: log_cap.read_head(response, cap_bytes),
+        (text, the whole log's bytes, truncated); None on 404."""
+        head = self._get(self.url(href, {"start": 0}), lambda response: log_cap.read_head(response, cap_bytes),
                          missing_ok=True, stream=True)
         if head is _MISSING:
             return None

@@ -76,5 +76,7 @@ class CoreFetcher:
         return [row for row in rows if row["status"] == "FAILED"] if failed_only else rows
 
     def log(self, run: RunRow) -> dict | None:
-        log = self.client.get_log(f"{run.href}consoleText", self.client.config.log_cap_bytes, params={})
+        # progressiveText, not consoleText: it takes `start` and says the size, so a log over the cap costs
+        # its head and its tail only (log_cap.py), as Blue Ocean's log does
+        log = self.client.get_log(f"{run.href}logText/progressiveText", self.client.config.log_cap_bytes)
         return None if log is None else log_row(run, *log)

@@ -19,6 +19,7 @@ from .layout import Job, MultiBranch
 from .logs import console_bytes, log_entries
 from .resources import test_results
 from .routes import Reply
+from .view import BuildView
 
 # Where each PGV generation serves `tree` and `allSteps` below a build (reference §2.2).
 PGV_SEGMENTS = {
@@ -47,8 +48,8 @@ def not_found(what: str) -> Reply:
 
 
 def kind_of(segments: list[str]) -> str:
-    """Request kind for counting: api_root, api_item, api_build, testReport, consoleText, tree, allSteps, wfapi,
-    other."""
+    """Request kind for counting: api_root, api_item, api_build, testReport, consoleText, progressiveText, tree,
+    allSteps, wfapi, other."""
     rest = list(segments)
     depth = 0
     while len(rest) >= 2 and rest[0] == "job":
@@ -61,7 +62,7 @@ def kind_of(segments: list[str]) -> str:
             return "api_build"
         if tail == ["testReport", "api", "json"]:
             return "testReport"
-        if tail and tail[-1] in ("consoleText", "tree", "allSteps", "describe"):
+        if tail and tail[-1] in ("consoleText", "progressiveText", "tree", "allSteps", "describe"):
             return "wfapi" if tail[-1] == "describe" else tail[-1]
     return "other"
 
@@ -105,8 +106,9 @@ class CoreRouter:
                 return not_found("no test report")
             return self.json(testcases.test_report(test_results(self.ctl, view), number), query)
         if rest == ["consoleText"]:
-            data = console_bytes(log_entries(self.ctl.seed, job, view.plan), view.cut)
-            return Reply(text=data)
+            return Reply(text=console_bytes(log_entries(self.ctl.seed, job, view.plan), view.cut))
+        if rest == ["logText", "progressiveText"]:
+            return self.progressive_text(job, view, query)
         pipeline = not job.recipe.freestyle
         cache = {"Cache-Control": IMMUTABLE if view.finished else "private, no-store"}
         segments = PGV_SEGMENTS.get(self.options.pgv or "", {})
@@ -117,3 +119,16 @@ class CoreRouter:
             url = resources.root_url + f"{'/'.join(f'job/{p}' for p in job.path)}/{number}/"
             return Reply(body=pgv_views.describe(view, url))
         return not_found("/".join(rest))
+
+    def progressive_text(self, job: Job, view: BuildView, query: dict[str, str]) -> Reply:
+        """Core's AnnotatedLargeText (`logText/progressiveText`): the bytes from `start` on; `X-Text-Size` is
+        where the next read starts (the log's length), `X-More-Data` while the build runs."""
+        data = console_bytes(log_entries(self.ctl.seed, job, view.plan), view.cut)
+        try:
+            start = max(0, int(query.get("start", "0")))
+        except ValueError:
+            start = 0  # Stapler reads a bad number as 0
+        headers = {"X-Text-Size": str(max(start, len(data)))}
+        if not view.finished:
+            headers["X-More-Data"] = "true"
+        return Reply(text=data[start:], headers=headers)

@@ -85,3 +85,12 @@ def test_stage_view_and_freestyle(core):
     assert describe["status"] == "FAILED" and describe["stages"] and "stageFlowNodes" in describe["stages"][0]
     assert get(core, "/job/docs-site/3/stages/tree").status_code == 404  # freestyle: no Pipeline graph
     assert get(core, "/job/docs-site/3/consoleText").text.startswith("Started by")
+
+
+def test_progressive_text_reads_from_an_offset_and_says_the_size(core):
+    whole = get(core, "/job/docs-site/3/consoleText").content
+    first = get(core, "/job/docs-site/3/logText/progressiveText", start=0)
+    assert first.content == whole and first.headers["X-Text-Size"] == str(len(whole))
+    assert "X-More-Data" not in first.headers  # a finished build
+    tail = get(core, "/job/docs-site/3/logText/progressiveText", start=len(whole) - 100)
+    assert tail.content == whole[-100:] and tail.headers["X-Text-Size"] == str(len(whole))
