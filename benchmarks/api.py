@@ -137,6 +137,8 @@ select
     started_at + to_milliseconds(duration_ms) as ended_at,
     duration_ms::bigint as duration_ms,
     case when h % 10 = 0 then null else (h // 10) % 120000 end::bigint as queue_time_ms,
+    null::bigint as in_pipeline_queue_ms,  -- Blue Ocean rows: the Metrics plugin's figure comes from core only
+    'blueocean' as source,
     case when kind <> 'freestyle' then sha1(job_id || number) end as commit_sha,
     timestamptz '{now}' as _loaded_at,
     'bench' as _rules_hash,
