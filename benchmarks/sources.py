@@ -80,7 +80,8 @@ def run(out: list[str], scale: int = DEFAULT_SCALE) -> None:
         "and queue timings come inline with one `allBuilds{M,N}` page per job with new builds; per finished build "
         "its console text, plus PGV's `tree` and `allSteps` (or one `wfapi/describe`) for a Pipeline. Discovery "
         "reads the nested `jobs[...]` tree with each job's `lastBuild` in one request, so a job with nothing new "
-        "costs no request of its own.",
+        "costs no request of its own. Both: one request more per finished build with tests, for its cases "
+        "(`BUILDBUTLER_TEST_RESULTS=all`, the default; \"Test analytics\" below), most of a full sync's time.",
         "",
     ]
 
