@@ -129,11 +129,19 @@ def job_row(
     if not isinstance(raw_name, str) or not raw_name:
         raise BlueOceanDataError(f"pipeline at {href}: no name")
     kind = job_kind(item, in_branch_list)
+    branch_info = item.get("branch") if isinstance(item.get("branch"), dict) else {}
+    pull_request = item.get("pullRequest") if isinstance(item.get("pullRequest"), dict) else {}
+    return named_job_row(item, raw_name, kind, instance=instance, parents=parents, href=href, fetched_at=fetched_at,
+                         source=SOURCE, is_primary=bool(branch_info.get("isPrimary")),
+                         pull_request_id=to_text(pull_request.get("id")))
+
+
+def named_job_row(item: dict, raw_name: str, kind: str, *, instance: str, parents: list[str], href: str,
+                  fetched_at: datetime, source: str, is_primary: bool, pull_request_id: str | None) -> dict:
+    """The `jobs` row either API gives: names, folder and branch derived one way, so the ids agree."""
     is_branch = kind in ("branch", "pull_request")
     # Branch job names are URL-encoded once (`feature%2Flogin`); other Jenkins names cannot hold '%'.
     name = unquote(raw_name) if is_branch else raw_name
-    branch_info = item.get("branch") if isinstance(item.get("branch"), dict) else {}
-    pull_request = item.get("pullRequest") if isinstance(item.get("pullRequest"), dict) else {}
     return {
         "instance": instance,
         "full_name": item.get("fullName") or "/".join([*parents, raw_name]),
@@ -143,11 +151,11 @@ def job_row(
         "kind": kind,
         "class_name": to_text(item.get("_class")),
         "branch": name if is_branch else None,
-        "is_primary_branch": bool(branch_info.get("isPrimary")) if is_branch else None,
-        "pull_request_id": to_text(pull_request.get("id")),
+        "is_primary_branch": is_primary if is_branch else None,
+        "pull_request_id": pull_request_id,
         "rest_path": href,
         "fetched_at": fetched_at,
-        "source": SOURCE,
+        "source": source,
     }
 
 

@@ -27,6 +27,7 @@ from ingestion.blueocean.parse import (
     RunRow,
     change_set_rows,
     expect_object,
+    named_job_row,
     parse_step_time,
     parse_time,
     queue_actions,
@@ -71,23 +72,9 @@ def job_row(item: dict, *, instance: str, parents: list[str], href: str, in_mult
         kind = "pull_request" if pull_request or "ContributorMetadataAction" in actions else "branch"
     else:
         kind = {"WorkflowJob": "pipeline", "FreeStyleProject": "freestyle"}.get(cls, "other")
-    is_branch = kind in ("branch", "pull_request")
-    name = unquote(raw_name) if is_branch else raw_name
-    return {
-        "instance": instance,
-        "full_name": item.get("fullName") or "/".join([*parents, raw_name]),
-        "name": name,
-        "display_name": to_text(item.get("displayName")),
-        "folder": "/" + "/".join(unquote(p) for p in parents),
-        "kind": kind,
-        "class_name": to_text(item.get("_class")),
-        "branch": name if is_branch else None,
-        "is_primary_branch": "PrimaryInstanceMetadataAction" in actions if is_branch else None,
-        "pull_request_id": pull_request.group(1) if pull_request else None,
-        "rest_path": href,
-        "fetched_at": fetched_at,
-        "source": SOURCE,
-    }
+    return named_job_row(item, raw_name, kind, instance=instance, parents=parents, href=href, fetched_at=fetched_at,
+                         source=SOURCE, is_primary="PrimaryInstanceMetadataAction" in actions,
+                         pull_request_id=pull_request.group(1) if pull_request else None)
 
 
 def build_number(build: dict) -> int:
